@@ -1,0 +1,57 @@
+# oshim: see README.md. Every target works on a fresh Debian machine with only Go:
+# `make deps` installs what the demo and the tests use.
+
+GO        ?= go
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X main.version=$(VERSION)
+BIN       := bin/oshim
+PKGS      := crun runc podman conmon uidmap slirp4netns fuse-overlayfs catatonit \
+             busybox-static libcap2-bin jq containerd iproute2 util-linux
+FUZZTIME  ?= 10s
+
+.PHONY: all build deps demo test unit e2e fuzz vet clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/oshim
+
+# deps installs the Debian packages the demo and the end-to-end tests run (as root).
+deps:
+	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+demo: deps build
+	bash test/demo/demo.sh $(BIN)
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+
+# test runs everything: unit tests, a short fuzz pass over every fuzz target, and the
+# end-to-end tests against real crun and runc.
+test: deps vet
+	$(GO) test -count=1 -timeout 40m ./...
+	$(MAKE) fuzz
+
+unit:
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /test/)
+
+e2e: deps
+	$(GO) test -count=1 -timeout 40m -v ./test/...
+
+# fuzz runs each fuzz target for FUZZTIME (go test allows one target per run).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
+		for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
+			echo "fuzz $$pkg $$f"; \
+			$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg >/dev/null || { $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg; exit 1; }; \
+		done; \
+	done
+
+clean:
+	rm -rf bin

@@ -1,0 +1,162 @@
+// Package config loads the admin's oshim config file: the real runtime, the run
+// directory and the capability contracts.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/oshim/oshim/internal/contract"
+)
+
+// DefaultPath is where the admin config lives; env OSHIM_CONFIG points elsewhere.
+const DefaultPath = "/etc/oshim/config.toml"
+
+// MaxSize bounds the config file: it is read on every container start.
+const MaxSize = 1 << 20
+
+// Config is the admin config file.
+type Config struct {
+	// Runtime is the real runtime: a name looked up on PATH or an absolute path.
+	Runtime string `toml:"runtime"`
+	// RunDir holds per-container records and init copies.
+	RunDir string `toml:"run_dir"`
+	// Contracts are the [[contract]] tables, in file order.
+	Contracts []contract.Contract `toml:"contract"`
+
+	// Path is the file this was loaded from; empty when there was none.
+	Path string `toml:"-"`
+	// Set is the validated contracts.
+	Set *contract.Set `toml:"-"`
+	// Warnings are things that work but are probably not what the admin meant.
+	Warnings []string `toml:"-"`
+}
+
+// Path returns the config path to use: env OSHIM_CONFIG, else DefaultPath.
+func Path() string {
+	if p := os.Getenv("OSHIM_CONFIG"); p != "" {
+		return p
+	}
+	return DefaultPath
+}
+
+// Load reads the config file at path. A missing file is no error: no contracts, pure
+// passthrough. Every other problem is an error naming the file, and the line where
+// one can be told.
+func Load(path string) (*Config, error) {
+	data, err := readLimited(path)
+	if errors.Is(err, os.ErrNotExist) {
+		set, _, _ := contract.NewSet(nil)
+		return &Config{Set: set}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	c.Path = path
+	return c, nil
+}
+
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open config: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("stat config %s: %w", path, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("config %s: not a regular file", path)
+	}
+	if st.Size() > MaxSize {
+		return nil, fmt.Errorf("config %s: %d bytes is over the %d byte limit", path, st.Size(), MaxSize)
+	}
+	data := make([]byte, st.Size())
+	if _, err := f.ReadAt(data, 0); err != nil && st.Size() > 0 {
+		return nil, fmt.Errorf("read config %s: %w", path, err)
+	}
+	return data, nil
+}
+
+// Parse decodes and validates config text.
+func Parse(data []byte) (*Config, error) {
+	var c Config
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("line %d: %s", pe.Position.Line, pe.Message)
+		}
+		return nil, err
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		k := und[0]
+		return nil, fmt.Errorf("line %d: unknown key %q (known keys: runtime, run_dir, [[contract]] with name, match.all, match.commands, match.annotations, require, bounding, on_skew, selectable, init, no_new_privs)",
+			lineOfKey(data, k[len(k)-1]), k.String())
+	}
+	if err := c.validateRuntime(); err != nil {
+		return nil, err
+	}
+	set, warnings, err := contract.NewSet(c.Contracts)
+	if err != nil {
+		return nil, withContractLine(data, err)
+	}
+	c.Set, c.Warnings = set, warnings
+	return &c, nil
+}
+
+func (c *Config) validateRuntime() error {
+	if c.Runtime != "" && strings.ContainsRune(c.Runtime, '/') && !filepath.IsAbs(c.Runtime) {
+		return fmt.Errorf("runtime = %q: give a name looked up on PATH or an absolute path", c.Runtime)
+	}
+	if c.RunDir != "" && !filepath.IsAbs(c.RunDir) {
+		return fmt.Errorf("run_dir = %q: must be an absolute path", c.RunDir)
+	}
+	return nil
+}
+
+var contractNum = regexp.MustCompile(`^contract #(\d+)`)
+
+// withContractLine adds the line of the contract's [[contract]] header to a validation
+// error that names the contract by number.
+func withContractLine(data []byte, err error) error {
+	m := contractNum.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	var n int
+	fmt.Sscan(m[1], &n)
+	count := 0
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(line) == "[[contract]]" {
+			count++
+			if count == n {
+				return fmt.Errorf("line %d: %w", i+1, err)
+			}
+		}
+	}
+	return err
+}
+
+// lineOfKey finds the first line that assigns key: the TOML decoder does not say where
+// an unknown key was.
+func lineOfKey(data []byte, key string) int {
+	for i, line := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, key) || strings.Contains(t, "."+key) || strings.Contains(t, "["+key) {
+			return i + 1
+		}
+	}
+	return 0
+}

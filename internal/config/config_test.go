@@ -1,0 +1,153 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oshim/oshim/internal/caps"
+	"github.com/oshim/oshim/internal/contract"
+)
+
+func TestLoadSample(t *testing.T) {
+	c, err := Load("testdata/supervisor.toml")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if c.Runtime != "crun" || c.Set.Len() != 1 {
+		t.Fatalf("runtime %q, %d contracts; want crun, 1", c.Runtime, c.Set.Len())
+	}
+	k, ok := c.Set.Lookup("sandbox-supervisor")
+	if !ok {
+		t.Fatal("contract sandbox-supervisor not found")
+	}
+	if got := k.Required(); got != caps.NewSet(caps.SETPCAP) {
+		t.Fatalf("require = %v, want CAP_SETPCAP", got)
+	}
+	if k.Bounding != contract.BoundingSpec || k.OnSkew != contract.Repair || !k.WantsInit() {
+		t.Fatalf("bounding %q on_skew %q init %v", k.Bounding, k.OnSkew, k.WantsInit())
+	}
+	if len(c.Warnings) != 0 {
+		t.Fatalf("warnings for an anchored sample: %v", c.Warnings)
+	}
+}
+
+func TestLoadMissingFileIsPassthrough(t *testing.T) {
+	c, err := Load(filepath.Join(t.TempDir(), "absent.toml"))
+	if err != nil {
+		t.Fatalf("Load of a missing file: %v", err)
+	}
+	if c.Set.Len() != 0 {
+		t.Fatalf("%d contracts, want none", c.Set.Len())
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		description string
+		text        string
+		want        []string
+	}{
+		{
+			description: "syntax error names the line",
+			text:        "# oshim\nruntime = crun\n",
+			want:        []string{"line 2"},
+		},
+		{
+			description: "unknown capability names the line",
+			text:        "[[contract]]\nname = \"a\"\nmatch.all = true\nrequire = [\"CAP_SETPCAPP\"]\n",
+			want:        []string{"line 4", "CAP_SETPCAPP"},
+		},
+		{
+			description: "bad regexp names the line",
+			text:        "[[contract]]\nname = \"a\"\nmatch.commands = ['^(x$']\n",
+			want:        []string{"line 3", "invalid regexp"},
+		},
+		{
+			description: "bad mode",
+			text:        "[[contract]]\nname = \"a\"\nmatch.all = true\non_skew = \"fix\"\n",
+			want:        []string{"line 4", "on_skew"},
+		},
+		{
+			description: "unknown key",
+			text:        "[[contract]]\nname = \"a\"\nmatch.all = true\nrequires = [\"CAP_SETPCAP\"]\n",
+			want:        []string{"line 4", "unknown key", "requires"},
+		},
+		{
+			description: "contract that can never apply names its header line",
+			text:        "runtime = \"runc\"\n\n[[contract]]\nname = \"a\"\n",
+			want:        []string{"line 3", "can never apply"},
+		},
+		{
+			description: "duplicate names",
+			text:        "[[contract]]\nname = \"a\"\nmatch.all = true\n[[contract]]\nname = \"a\"\nmatch.all = true\n",
+			want:        []string{"line 4", "used twice"},
+		},
+		{
+			description: "clear without init",
+			text:        "[[contract]]\nname = \"a\"\nmatch.all = true\nbounding = \"clear\"\ninit = false\n",
+			want:        []string{"needs the in-container init"},
+		},
+		{
+			description: "relative runtime path",
+			text:        "runtime = \"bin/crun\"\n",
+			want:        []string{"absolute path"},
+		},
+		{
+			description: "match.all combined with commands",
+			text:        "[[contract]]\nname = \"a\"\nmatch.all = true\nmatch.commands = ['^x$']\n",
+			want:        []string{"cannot be combined"},
+		},
+		{
+			description: "name unfit for an annotation",
+			text:        "[[contract]]\nname = \"a b\"\nmatch.all = true\n",
+			want:        []string{"name may hold only"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "config.toml")
+			if err := os.WriteFile(p, []byte(tc.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(p)
+			if err == nil {
+				t.Fatalf("Load succeeded, want an error containing %q", tc.want)
+			}
+			for _, w := range append(tc.want, p) {
+				if !strings.Contains(err.Error(), w) {
+					t.Fatalf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestUnanchoredPatternWarns(t *testing.T) {
+	c, err := Parse([]byte("[[contract]]\nname = \"a\"\nmatch.commands = ['openshell-sandbox']\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "openshell-sandbox") {
+		t.Fatalf("warnings = %q, want one naming the pattern", c.Warnings)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	sample, err := os.ReadFile("testdata/supervisor.toml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(sample)
+	f.Add([]byte("[[contract]]\nname = \"a\"\nmatch.all = true\nbounding = \"clear\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse(data)
+		if err != nil {
+			return
+		}
+		if c.Set == nil {
+			t.Fatal("parsed config without a contract set")
+		}
+	})
+}

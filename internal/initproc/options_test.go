@@ -1,0 +1,151 @@
+package initproc
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/oshim/oshim/internal/caps"
+)
+
+func TestArgsRoundTrip(t *testing.T) {
+	tests := []struct {
+		description string
+		opts        Options
+		workload    []string
+	}{
+		{description: "nothing but verification", workload: []string{"/bin/true"}},
+		{description: "clear with a loan", opts: Options{ClearBounding: true, Drop: caps.NewSet(caps.SETPCAP), Result: ResultPipe}, workload: []string{"sh", "-c", "echo --"}},
+		{description: "required caps", opts: Options{Require: caps.NewSet(caps.SETPCAP, caps.NET_ADMIN)}, workload: []string{"--", "x"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			args := tc.opts.Args(tc.workload)
+			if args[0] != Binary || args[1] != "init" {
+				t.Fatalf("Args = %q, want %s init ...", args, Binary)
+			}
+			got, workload, err := ParseArgs(args[2:])
+			if err != nil {
+				t.Fatalf("ParseArgs(%q): %v", args[2:], err)
+			}
+			if !reflect.DeepEqual(got, tc.opts) || !reflect.DeepEqual(workload, tc.workload) {
+				t.Fatalf("ParseArgs = %+v %q, want %+v %q", got, workload, tc.opts, tc.workload)
+			}
+		})
+	}
+}
+
+func TestParseArgsErrors(t *testing.T) {
+	tests := []struct {
+		description string
+		args        []string
+		want        string
+	}{
+		{description: "no workload", args: []string{"--clear-bounding"}, want: "no workload"},
+		{description: "empty workload", args: []string{"--"}, want: "no workload"},
+		{description: "unknown flag", args: []string{"--widen", "--", "x"}, want: "unknown argument"},
+		{description: "missing value", args: []string{"--drop"}, want: "needs a value"},
+		{description: "bad cap", args: []string{"--drop", "CAP_NOPE", "--", "x"}, want: "CAP_NOPE"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			_, _, err := ParseArgs(tc.args)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("ParseArgs(%q) error = %v, want %q", tc.args, err, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzParseArgs(f *testing.F) {
+	f.Add("--clear-bounding\x00--drop\x00CAP_SETPCAP\x00--\x00sh")
+	f.Add("--require\x00CAP_SETPCAP,CAP_NET_ADMIN\x00--result\x00/r\x00--\x00x")
+	f.Fuzz(func(t *testing.T, joined string) {
+		o, workload, err := ParseArgs(strings.Split(joined, "\x00"))
+		if err != nil {
+			return
+		}
+		if len(workload) == 0 {
+			t.Fatal("parsed without a workload")
+		}
+		again, w2, err := ParseArgs(o.Args(workload)[2:])
+		if err != nil || !reflect.DeepEqual(again, o) || !reflect.DeepEqual(w2, workload) {
+			t.Fatalf("round trip: %+v %q %v, want %+v %q", again, w2, err, o, workload)
+		}
+	})
+}
+
+func TestTarget(t *testing.T) {
+	sp := caps.NewSet(caps.SETPCAP)
+	def := caps.NewSet(caps.CHOWN, caps.KILL, caps.NET_BIND_SERVICE)
+	tests := []struct {
+		description string
+		start       caps.State
+		opts        Options
+		root        bool
+		want        caps.State
+	}{
+		{
+			description: "root, clear with a loan: bounding empty, loan gone, inheritable carries the caps",
+			start:       caps.State{Effective: def | sp, Permitted: def | sp, Bounding: def | sp},
+			opts:        Options{ClearBounding: true, Drop: sp},
+			root:        true,
+			want:        caps.State{Effective: def, Permitted: def, Inheritable: def},
+		},
+		{
+			description: "root, clear, SETPCAP required: it stays",
+			start:       caps.State{Effective: def | sp, Permitted: def | sp, Bounding: def | sp},
+			opts:        Options{ClearBounding: true, Require: sp},
+			root:        true,
+			want:        caps.State{Effective: def | sp, Permitted: def | sp, Inheritable: def | sp},
+		},
+		{
+			description: "non-root, clear: ambient keeps the caps, inheritable is not raised",
+			start:       caps.State{Effective: def | sp, Permitted: def | sp, Inheritable: def | sp, Ambient: def | sp, Bounding: def | sp},
+			opts:        Options{ClearBounding: true, Drop: sp},
+			want:        caps.State{Effective: def, Permitted: def, Inheritable: def, Ambient: def},
+		},
+		{
+			description: "verification only changes nothing",
+			start:       caps.State{Effective: def, Permitted: def, Bounding: def},
+			root:        true,
+			want:        caps.State{Effective: def, Permitted: def, Bounding: def},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			if got := Target(tc.start, tc.opts, tc.root); !got.Equal(tc.want) {
+				t.Fatalf("Target = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestResultRoundTrip(t *testing.T) {
+	r := Result{OK: true, Probe: "ok", State: toWire(caps.State{Effective: caps.NewSet(caps.SETPCAP), Bounding: caps.FullSet(caps.CHECKPOINT_RESTORE)})}
+	b, err := jsonMarshal(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeResult(b)
+	if err != nil {
+		t.Fatalf("DecodeResult(%s): %v", b, err)
+	}
+	if !reflect.DeepEqual(*got, r) {
+		t.Fatalf("round trip = %+v, want %+v", *got, r)
+	}
+	if s := got.Summary(); !strings.HasPrefix(s, "ok: bnd=CAP_CHOWN,") {
+		t.Fatalf("Summary = %q", s)
+	}
+}
+
+func FuzzDecodeResult(f *testing.F) {
+	f.Add([]byte(`{"ok":true,"probe":"ok","state":{"eff":"100","prm":"100","inh":"0","bnd":"0","amb":"0"}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeResult(b)
+		if err != nil {
+			return
+		}
+		_ = r.Summary()
+	})
+}

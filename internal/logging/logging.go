@@ -1,0 +1,81 @@
+// Package logging sends oshim's messages where operators look: the engine's --log file
+// in its --log-format, as runc writes it (engines build their error messages from it),
+// and errors to stderr. Nothing ever goes to stdout: containerd's shim reads it.
+package logging
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sirupsen/logrus"
+)
+
+// Options are the runtime's global logging flags.
+type Options struct {
+	File   string
+	Format string
+	Level  string
+	Debug  bool
+}
+
+// New returns a logger for these options, and a function that closes its file.
+func New(o Options) (*logrus.Logger, func(), error) {
+	l := logrus.New()
+	l.SetOutput(io.Discard)
+	l.SetLevel(logrus.InfoLevel)
+	if o.Level != "" {
+		lvl, err := logrus.ParseLevel(o.Level)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--log-level %q: %w", o.Level, err)
+		}
+		l.SetLevel(lvl)
+	}
+	if o.Debug {
+		l.SetLevel(logrus.DebugLevel)
+	}
+	var formatter logrus.Formatter = &logrus.TextFormatter{DisableColors: true, FullTimestamp: true}
+	switch o.Format {
+	case "", "text":
+	case "json":
+		formatter = &logrus.JSONFormatter{}
+	default:
+		return nil, nil, fmt.Errorf("--log-format %q: want text or json", o.Format)
+	}
+	closeFn := func() {}
+	if o.File != "" {
+		f, err := os.OpenFile(o.File, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open log file %s: %w", o.File, err)
+		}
+		l.AddHook(&writerHook{w: f, formatter: formatter, levels: logrus.AllLevels})
+		closeFn = func() { f.Close() }
+	}
+	// Only errors reach stderr: for `run` the runtime's stderr is the container's.
+	l.AddHook(&writerHook{w: os.Stderr, formatter: &plainFormatter{}, levels: []logrus.Level{logrus.PanicLevel, logrus.FatalLevel, logrus.ErrorLevel}})
+	return l, closeFn, nil
+}
+
+type writerHook struct {
+	w         io.Writer
+	formatter logrus.Formatter
+	levels    []logrus.Level
+}
+
+func (h *writerHook) Levels() []logrus.Level { return h.levels }
+
+func (h *writerHook) Fire(e *logrus.Entry) error {
+	b, err := h.formatter.Format(e)
+	if err != nil {
+		return err
+	}
+	_, err = h.w.Write(b)
+	return err
+}
+
+// plainFormatter writes "oshim: message" the way command-line tools report errors.
+type plainFormatter struct{}
+
+func (plainFormatter) Format(e *logrus.Entry) ([]byte, error) {
+	return []byte("oshim: " + e.Message + "\n"), nil
+}

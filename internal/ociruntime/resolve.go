@@ -1,0 +1,68 @@
+// Package ociruntime finds the real OCI runtime (crun or runc) and hands calls to it.
+package ociruntime
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+)
+
+// EnvRuntime names the real runtime, overriding the config file.
+const EnvRuntime = "OSHIM_RUNTIME"
+
+// Defaults are tried on PATH, in order, when nothing names a runtime.
+var Defaults = []string{"crun", "runc"}
+
+// Resolve returns the absolute path of the real runtime: env OSHIM_RUNTIME, else the
+// config's runtime, else the first of Defaults on PATH. It refuses to resolve to the
+// running binary itself, which would make every call loop.
+func Resolve(configured string) (string, error) {
+	name, from := configured, "config runtime"
+	if v := os.Getenv(EnvRuntime); v != "" {
+		name, from = v, EnvRuntime
+	}
+	var path string
+	var err error
+	if name != "" {
+		path, err = exec.LookPath(name)
+		if err != nil {
+			return "", fmt.Errorf("%s = %q: %w", from, name, err)
+		}
+	} else {
+		for _, n := range Defaults {
+			if path, err = exec.LookPath(n); err == nil {
+				break
+			}
+		}
+		if path == "" {
+			return "", fmt.Errorf("no OCI runtime found: none of %v is on PATH (install crun or runc, or set runtime in the config or %s)", Defaults, EnvRuntime)
+		}
+		from = "PATH"
+	}
+	if path, err = filepath.Abs(path); err != nil {
+		return "", fmt.Errorf("resolve runtime %s: %w", path, err)
+	}
+	if err := notSelf(path); err != nil {
+		return "", fmt.Errorf("%s resolves to %s: %w", from, path, err)
+	}
+	return path, nil
+}
+
+var errLoop = errors.New("that is oshim itself, which would call itself forever; point it at crun or runc")
+
+func notSelf(path string) error {
+	self, err := os.Stat("/proc/self/exe")
+	if err != nil {
+		return fmt.Errorf("stat /proc/self/exe: %w", err)
+	}
+	target, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("stat runtime: %w", err)
+	}
+	if os.SameFile(self, target) {
+		return errLoop
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package rewrite
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/oshim/oshim/internal/caps"
+	"github.com/oshim/oshim/internal/initproc"
+	"github.com/oshim/oshim/internal/spec"
+)
+
+// InitOptions are the init's arguments for this plan.
+func (pl *Plan) InitOptions() initproc.Options {
+	return initproc.Options{
+		ClearBounding: pl.Contract.Bounding == "clear",
+		Drop:          pl.Drop,
+		Require:       pl.Contract.Required(),
+		Result:        initproc.ResultPipe,
+	}
+}
+
+// injectInit makes the init the container's first process, mounts the container's own
+// copy of it, and lends it what the plan lends. source is the host directory holding
+// the copy and the result FIFO.
+func injectInit(o *spec.Object, pl *Plan, workload []string, source string) error {
+	if err := o.Set(pl.InitOptions().Args(unwrapInit(workload)), "process", "args"); err != nil {
+		return fmt.Errorf("set process.args: %w", err)
+	}
+	for _, key := range setKeys {
+		lend, ok := pl.Lend[key]
+		if !ok {
+			continue
+		}
+		after := pl.After()
+		after[key] = after.addTo(key, lend)
+		if err := o.Set(after[key], "process", "capabilities", key); err != nil {
+			return fmt.Errorf("set process.capabilities.%s: %w", key, err)
+		}
+	}
+	return addMount(o, source)
+}
+
+// unwrapInit strips an init prefix a spec already carries, whoever put it there: the
+// init's options come from the contract, never from the spec.
+func unwrapInit(args []string) []string {
+	if len(args) < 2 || args[0] != initproc.Binary || args[1] != "init" {
+		return args
+	}
+	for i, a := range args {
+		if a == "--" {
+			return args[i+1:]
+		}
+	}
+	return args
+}
+
+type mountPoint struct {
+	Destination string `json:"destination"`
+}
+
+// addMount places the init's mount right after the spec's /dev mount, so its mountpoint
+// is created in the runtime's /dev tmpfs and never in the rootfs.
+func addMount(o *spec.Object, source string) error {
+	var mounts []json.RawMessage
+	if _, err := o.Lookup(&mounts, "mounts"); err != nil {
+		return fmt.Errorf("read mounts: %w", err)
+	}
+	ours, err := json.Marshal(map[string]any{
+		"destination": initproc.MountDir,
+		"type":        "bind",
+		"source":      source,
+		"options":     []string{"bind", "ro", "nosuid", "nodev"},
+	})
+	if err != nil {
+		return err
+	}
+	out := make([]json.RawMessage, 0, len(mounts)+1)
+	devAt := -1
+	for _, m := range mounts {
+		var mp mountPoint
+		if err := json.Unmarshal(m, &mp); err != nil {
+			return fmt.Errorf("read mounts: %w", err)
+		}
+		if mp.Destination == initproc.MountDir || mp.Destination == initproc.MountDir+"/" {
+			continue
+		}
+		out = append(out, m)
+		if mp.Destination == "/dev" || mp.Destination == "/dev/" {
+			devAt = len(out) - 1
+		}
+	}
+	if devAt < 0 {
+		return fmt.Errorf("the spec has no /dev mount: oshim's init is mounted under /dev so that it leaves nothing in the rootfs; add the usual /dev tmpfs mount or set init = false in the contract")
+	}
+	out = append(out[:devAt+1], append([]json.RawMessage{ours}, out[devAt+1:]...)...)
+	if err := o.Set(out, "mounts"); err != nil {
+		return fmt.Errorf("set mounts: %w", err)
+	}
+	return nil
+}
+
+// mainLists is what the main process holds when its workload starts, for capping exec
+// sessions: the repaired lists, less what the init drops, with the bounding set the
+// init leaves and, for root, the inheritable set it raises.
+func (pl *Plan) mainLists() Lists {
+	after := pl.After()
+	if pl.Contract.Bounding != "clear" {
+		return after
+	}
+	main := Lists{"bounding": {}}
+	for _, key := range []string{"effective", "permitted", "inheritable", "ambient"} {
+		main[key] = names(after.Set(key).Minus(pl.Drop))
+	}
+	if pl.Root {
+		main["inheritable"] = names(after.Set("inheritable").Union(after.Set("permitted")).Minus(pl.Drop))
+	}
+	return main
+}
+
+func names(s caps.Set) []string { return s.Names() }

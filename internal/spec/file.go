@@ -1,0 +1,205 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// MaxSize is the largest file Load accepts. Real config.json files are a few KiB; the
+// limit keeps a corrupt or hostile file from exhausting oshim's memory.
+const MaxSize = 16 << 20
+
+// File is a JSON file loaded for patching and written back atomically.
+type File struct {
+	// Path is the file's path as given to Load; Save replaces this name.
+	Path string
+	// Mode holds the permission bits Save gives the new file (those of the loaded one).
+	Mode os.FileMode
+	// Object is the file's content.
+	Object *Object
+
+	// owner is the loaded file's owner, restored by Save; nil for a File not made by Load.
+	owner *syscall.Stat_t
+	// loaded is the Object Load parsed, to notice when a caller replaced it.
+	loaded *Object
+}
+
+// Load reads and parses the JSON object in path, following symlinks as the runtimes
+// do. It rejects anything but a regular file (directories, FIFOs, devices, sockets), a
+// file larger than MaxSize, and content ParseObject rejects. Errors name the path.
+func Load(path string) (*File, error) {
+	data, info, err := readRegular(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	obj, err := parseObject(data)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", path, err)
+	}
+	f := &File{Path: path, Mode: info.Mode().Perm(), Object: obj, loaded: obj}
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		f.owner = st
+	}
+	return f, nil
+}
+
+// readRegular reads a regular file of at most MaxSize bytes.
+func readRegular(path string) ([]byte, fs.FileInfo, error) {
+	// Stat first so that devices are never opened: opening one can have effects.
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, unwrapPath(err)
+	}
+	if err := checkRegular(info); err != nil {
+		return nil, nil, err
+	}
+	// O_NONBLOCK keeps a FIFO swapped in after the Stat from blocking the open; the
+	// fstat below then rejects it. Reads from a regular file ignore the flag.
+	file, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, unwrapPath(err)
+	}
+	defer file.Close()
+	info, err = file.Stat()
+	if err != nil {
+		return nil, nil, unwrapPath(err)
+	}
+	if err := checkRegular(info); err != nil {
+		return nil, nil, err
+	}
+	if info.Size() > MaxSize {
+		return nil, nil, fmt.Errorf("file is %d bytes, larger than the limit of %d", info.Size(), MaxSize)
+	}
+	// The limit applies to what is read too, in case the file grows meanwhile.
+	data, err := io.ReadAll(io.LimitReader(file, MaxSize+1))
+	if err != nil {
+		return nil, nil, unwrapPath(err)
+	}
+	if len(data) > MaxSize {
+		return nil, nil, fmt.Errorf("file grew past the limit of %d bytes while being read", MaxSize)
+	}
+	return data, info, nil
+}
+
+func checkRegular(info fs.FileInfo) error {
+	mode := info.Mode()
+	if mode.IsRegular() {
+		return nil
+	}
+	var kind string
+	switch {
+	case mode.IsDir():
+		kind = "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		kind = "a named pipe"
+	case mode&fs.ModeSocket != 0:
+		kind = "a socket"
+	case mode&fs.ModeDevice != 0:
+		kind = "a device"
+	default:
+		kind = "not a regular file"
+	}
+	return fmt.Errorf("is %s, want a regular file", kind)
+}
+
+// unwrapPath drops the *fs.PathError layer, whose message repeats the path that the
+// caller's own wrapping already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Changed reports whether the content may differ from what was loaded or last saved:
+// a Set or Delete altered a value, or Object was replaced. A Set that writes a value
+// equal to the old one apart from whitespace is not a change.
+func (f *File) Changed() bool {
+	return f.Object != f.loaded || f.Object.changed
+}
+
+// Save writes Object to Path atomically: it writes a temporary file in the same
+// directory, gives it Mode and the loaded file's owner, syncs it, renames it over
+// Path and syncs the directory. A crash leaves either the old or the new file, never a
+// mix, and the temporary file is removed on any failure. A symlink at Path is replaced
+// by a regular file; its target is left as it was.
+func (f *File) Save() error {
+	if f.Object == nil {
+		return fmt.Errorf("save %s: no object", f.Path)
+	}
+	data, err := f.Object.Marshal()
+	if err != nil {
+		return fmt.Errorf("save %s: %w", f.Path, err)
+	}
+	dir := filepath.Dir(f.Path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.Path)+".oshim-*")
+	if err != nil {
+		return fmt.Errorf("save %s: %w", f.Path, err)
+	}
+	if err := f.writeTemp(tmp, data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("save %s: %w", f.Path, err)
+	}
+	if err := os.Rename(tmp.Name(), f.Path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("save %s: %w", f.Path, err)
+	}
+	// The new content is in place now; syncing the directory makes the rename durable.
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("save %s: %w", f.Path, err)
+	}
+	f.loaded = f.Object
+	f.Object.changed = false
+	return nil
+}
+
+// writeTemp fills tmp and closes it. Permissions and owner are set through the open
+// descriptor, before the data, so the content is never reachable with looser ones.
+func (f *File) writeTemp(tmp *os.File, data []byte) error {
+	if err := tmp.Chmod(f.Mode); err != nil {
+		return err
+	}
+	if err := f.chown(tmp); err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	return tmp.Close()
+}
+
+// chown gives tmp the loaded file's owner when it differs from the creator's, e.g.
+// when root patches a file of a rootless user's bundle.
+func (f *File) chown(tmp *os.File) error {
+	if f.owner == nil {
+		return nil
+	}
+	info, err := tmp.Stat()
+	if err != nil {
+		return err
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if ok && st.Uid == f.owner.Uid && st.Gid == f.owner.Gid {
+		return nil
+	}
+	return tmp.Chown(int(f.owner.Uid), int(f.owner.Gid))
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

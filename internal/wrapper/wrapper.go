@@ -1,0 +1,116 @@
+// Package wrapper is oshim's runtime mode: it takes one runc/crun call, applies the
+// container's capability contract where the call starts a process, and hands the call
+// to the real runtime.
+package wrapper
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/oshim/oshim/internal/config"
+	"github.com/oshim/oshim/internal/ociruntime"
+	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/runtimeargs"
+)
+
+// Wrapper handles one runtime call.
+type Wrapper struct {
+	// Args is the argv after the program name, forwarded unchanged.
+	Args    []string
+	Inv     *runtimeargs.Invocation
+	Config  *config.Config
+	Runtime string
+	Log     *logrus.Logger
+	Store   report.Store
+
+	// initInjected is set by the rewrite when the container's first process is the init.
+	initInjected bool
+}
+
+// New builds a wrapper for one call; cfg is the loaded admin config.
+func New(args []string, inv *runtimeargs.Invocation, cfg *config.Config, log *logrus.Logger) (*Wrapper, error) {
+	rt, err := ociruntime.Resolve(cfg.Runtime)
+	if err != nil {
+		return nil, err
+	}
+	return &Wrapper{Args: args, Inv: inv, Config: cfg, Runtime: rt, Log: log, Store: report.Store{Dir: RunDir(cfg)}}, nil
+}
+
+// RunDir is the config's run_dir, or a default that the calling user can write: the
+// runtime runs as the user under rootless podman.
+func RunDir(cfg *config.Config) string {
+	if cfg.RunDir != "" {
+		return cfg.RunDir
+	}
+	if os.Geteuid() == 0 {
+		return "/run/oshim"
+	}
+	if x := os.Getenv("XDG_RUNTIME_DIR"); x != "" {
+		return filepath.Join(x, "oshim")
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("oshim-%d", os.Geteuid()))
+}
+
+// Run handles the call. It returns only on error, or with the exit status of a runtime
+// it had to run as a child; otherwise the runtime has replaced the process.
+func (w *Wrapper) Run() (int, error) {
+	switch w.Inv.Command {
+	case "create":
+		if err := w.rewriteConfig(); err != nil {
+			return 1, err
+		}
+	case "run":
+		if err := w.rewriteConfig(); err != nil {
+			return 1, err
+		}
+		if w.initInjected {
+			return w.runCollecting()
+		}
+	case "start":
+		if rec, found, err := w.Store.Load(w.Inv.Global.Root, w.Inv.ID); err == nil && found && rec.Init && !w.Inv.Global.Help {
+			return w.runCollecting()
+		}
+	case "exec":
+		if err := w.rewriteExec(); err != nil {
+			return 1, err
+		}
+	case "delete":
+		return w.delete()
+	case "state":
+		return w.state()
+	}
+	return 1, execRuntime(w)
+}
+
+func execRuntime(w *Wrapper) error { return ociruntime.Exec(w.Runtime, w.Args) }
+
+// runCollecting runs the runtime as a child for a call that starts a container's init
+// (start, or run), and stores the result the init reports. The engine sees the call end
+// only after the report arrived, so nothing can exec into the container before it.
+func (w *Wrapper) runCollecting() (int, error) {
+	col, err := w.openCollector()
+	if err != nil {
+		return 1, err
+	}
+	results := make(chan func(), 1)
+	// run does not return before the container exits: read concurrently.
+	go func() {
+		res, err := col.read(time.Now().Add(resultWait))
+		results <- func() { w.recordResult(res, err) }
+	}()
+	code, err := ociruntime.Run(w.Runtime, w.Args)
+	if err != nil {
+		return code, err
+	}
+	if w.Inv.Command == "run" || code != 0 {
+		// The container has exited, or never started: whatever the init sent is
+		// already in the pipe, and nothing more will arrive.
+		_ = col.f.SetReadDeadline(time.Now())
+	}
+	(<-results)()
+	return code, nil
+}

@@ -1,0 +1,107 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// buildTimeout bounds one `go build`; a cold build cache takes seconds.
+const buildTimeout = 5 * time.Minute
+
+type build struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+var builds struct {
+	mu   sync.Mutex
+	pkgs map[string]*build
+}
+
+// Oshim returns the path of oshim built from ./cmd/oshim of this repository.
+func Oshim(t testing.TB) string {
+	t.Helper()
+	return Binary(t, "./cmd/oshim")
+}
+
+// Binary builds the main package pkg, a path relative to the repository root
+// such as "./test/workload/supervisor", once per test process, statically
+// (CGO_ENABLED=0, -trimpath), and returns the binary's path. The binary is
+// named after the package's last element. A failed build fails every test
+// that asks for it, with the compiler's output.
+func Binary(t testing.TB, pkg string) string {
+	t.Helper()
+	dir := cacheDir(t)
+	builds.mu.Lock()
+	if builds.pkgs == nil {
+		builds.pkgs = map[string]*build{}
+	}
+	b := builds.pkgs[pkg]
+	if b == nil {
+		b = &build{}
+		builds.pkgs[pkg] = b
+	}
+	builds.mu.Unlock()
+
+	b.once.Do(func() {
+		b.path, b.err = goBuild(dir, pkg)
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.path
+}
+
+func goBuild(cache, pkg string) (string, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	// One directory per package keeps the binary's own name (argv[0]) while
+	// two packages may end in the same element.
+	dir := filepath.Join(cache, "bin", strings.NewReplacer("/", "_", ".", "_").Replace(pkg))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("build %s: %w", pkg, err)
+	}
+	out := filepath.Join(dir, filepath.Base(pkg))
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s (in %s): %w\n%s", pkg, root, err, msg)
+	}
+	return out, nil
+}
+
+// repoRoot finds the module root from this file's location, or, when the
+// test binary was built with -trimpath and that location is not a real path,
+// from `go env GOMOD` in the current directory (go test runs in the package
+// directory).
+func repoRoot() (string, error) {
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			return root, nil
+		}
+	}
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("find the repository root: go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("find the repository root: not inside a Go module")
+	}
+	return filepath.Dir(gomod), nil
+}
