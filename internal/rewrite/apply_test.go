@@ -164,11 +164,13 @@ func assertInitMounted(t *testing.T, after map[string]json.RawMessage, workload 
 			dev = i
 		}
 	}
-	if dev < 0 || dev+1 >= len(mounts) || mounts[dev+1].Destination != initproc.MountDir {
-		t.Fatalf("init mount is not right after /dev: %+v", mounts)
+	if dev < 0 || dev+2 >= len(mounts) || mounts[dev+1].Destination != initproc.Binary || mounts[dev+2].Destination != initproc.ResultPipe {
+		t.Fatalf("init mounts are not right after /dev: %+v", mounts)
 	}
-	if got := mounts[dev+1].Options; !reflect.DeepEqual(got, []string{"bind", "ro", "nosuid", "nodev"}) {
-		t.Fatalf("init mount options = %q", got)
+	for _, m := range mounts[dev+1 : dev+3] {
+		if !reflect.DeepEqual(m.Options, []string{"bind", "ro", "nosuid", "nodev"}) {
+			t.Fatalf("init mount options = %q", m.Options)
+		}
 	}
 	var proc struct {
 		Args []string `json:"args"`
@@ -199,11 +201,11 @@ func TestApplyIsIdempotentForTheInit(t *testing.T) {
 	_, _ = o.Lookup(&mounts, "mounts")
 	seen := 0
 	for _, m := range mounts {
-		if m.Destination == initproc.MountDir {
+		if strings.HasPrefix(m.Destination, initproc.MountDir) {
 			seen++
 		}
 	}
-	if seen != 1 {
+	if seen != 2 {
 		t.Fatalf("init mounted %d times", seen)
 	}
 }

@@ -2,7 +2,6 @@ package rewrite
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/oshim/oshim/internal/spec"
 )
@@ -14,14 +13,17 @@ func (pl *Plan) Main() Lists {
 }
 
 // CapExec removes from an exec session's process.json every capability the main process
-// was not given, set by set. It returns the changes as "set:-CAP" or "set:+CAP" and
-// changes only the lists it touches. Names are matched exactly, so an unknown or oddly
+// was not given, set by set. It returns the removals as "set:-CAP" and changes only the
+// lists it shortens. Names are matched exactly, so an unknown or oddly
 // spelled name is removed too: oshim cannot vouch for it.
 //
-// cleared says the container's bounding set is empty. A root exec session then keeps
-// its caps across the runtime's execve only through the inheritable set (P' = I | B),
-// as the main process does, so its inheritable list is raised to its permitted one,
-// still within what the main process holds.
+// cleared says the container's bounding set is empty. An exec session then gets no
+// capabilities at all: the runtimes drop the bounding set before they set the
+// inheritable one, and the kernel lets a process raise its inheritable set only within
+// its bounding set, so with an empty one the session can keep nothing across its
+// execve (root: P' = I | B; any other uid: P' = A, and A needs I). Failing that way
+// is safe; lending CAP_SETPCAP to exec sessions, as to the main process's init, would
+// trust an init binary a privileged container can overwrite.
 func CapExec(o *spec.Object, main map[string][]string, cleared bool) ([]string, error) {
 	p, err := spec.ReadProcess(o)
 	if err != nil {
@@ -31,33 +33,22 @@ func CapExec(o *spec.Object, main map[string][]string, cleared bool) ([]string, 
 		return nil, nil
 	}
 	have := listsOf(p.Capabilities)
-	want := Lists{}
-	for k, v := range have {
-		want[k] = v
-	}
-	if cleared && p.User.UID == 0 {
-		want["inheritable"] = have.addTo("inheritable", have.Set("permitted"))
-	}
 	var changes []string
 	for _, key := range setKeys {
 		allowed := map[string]bool{}
 		for _, n := range main[key] {
-			allowed[n] = true
+			// A cleared container allows exec sessions nothing (see above).
+			allowed[n] = !cleared
 		}
 		kept := []string{}
-		for _, n := range want[key] {
+		for _, n := range have[key] {
 			if allowed[n] {
 				kept = append(kept, n)
-			} else if have.hasName(key, n) {
+			} else {
 				changes = append(changes, key+":-"+n)
 			}
 		}
-		for _, n := range kept {
-			if !have.hasName(key, n) {
-				changes = append(changes, key+":+"+n)
-			}
-		}
-		if slices.Equal(kept, have[key]) || (len(kept) == 0 && len(have[key]) == 0) {
+		if len(kept) == len(have[key]) {
 			continue
 		}
 		if err := o.Set(kept, "capabilities", key); err != nil {

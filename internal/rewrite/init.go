@@ -3,6 +3,8 @@ package rewrite
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/oshim/oshim/internal/caps"
 	"github.com/oshim/oshim/internal/initproc"
@@ -58,41 +60,48 @@ type mountPoint struct {
 	Destination string `json:"destination"`
 }
 
-// addMount places the init's mount right after the spec's /dev mount, so its mountpoint
-// is created in the runtime's /dev tmpfs and never in the rootfs.
+// addMount places the init's mounts right after the spec's /dev mount, so their
+// mountpoints are created in the runtime's /dev tmpfs and never in the rootfs. Files,
+// not the directory, are mounted: a container that remounts them read-write can write
+// into its own copy but create nothing on the host, and removing the host's copy once
+// the init has run leaves the container's mount intact.
 func addMount(o *spec.Object, source string) error {
 	var mounts []json.RawMessage
 	if _, err := o.Lookup(&mounts, "mounts"); err != nil {
 		return fmt.Errorf("read mounts: %w", err)
 	}
-	ours, err := json.Marshal(map[string]any{
-		"destination": initproc.MountDir,
-		"type":        "bind",
-		"source":      source,
-		"options":     []string{"bind", "ro", "nosuid", "nodev"},
-	})
-	if err != nil {
-		return err
+	var ours []json.RawMessage
+	for _, target := range []string{initproc.Binary, initproc.ResultPipe} {
+		m, err := json.Marshal(map[string]any{
+			"destination": target,
+			"type":        "bind",
+			"source":      filepath.Join(source, filepath.Base(target)),
+			"options":     []string{"bind", "ro", "nosuid", "nodev"},
+		})
+		if err != nil {
+			return err
+		}
+		ours = append(ours, m)
 	}
-	out := make([]json.RawMessage, 0, len(mounts)+1)
+	out := make([]json.RawMessage, 0, len(mounts)+len(ours))
 	devAt := -1
 	for _, m := range mounts {
 		var mp mountPoint
 		if err := json.Unmarshal(m, &mp); err != nil {
 			return fmt.Errorf("read mounts: %w", err)
 		}
-		if mp.Destination == initproc.MountDir || mp.Destination == initproc.MountDir+"/" {
+		if strings.HasPrefix(filepath.Clean(mp.Destination)+"/", initproc.MountDir+"/") {
 			continue
 		}
 		out = append(out, m)
-		if mp.Destination == "/dev" || mp.Destination == "/dev/" {
+		if filepath.Clean(mp.Destination) == "/dev" {
 			devAt = len(out) - 1
 		}
 	}
 	if devAt < 0 {
 		return fmt.Errorf("the spec has no /dev mount: oshim's init is mounted under /dev so that it leaves nothing in the rootfs; add the usual /dev tmpfs mount or set init = false in the contract")
 	}
-	out = append(out[:devAt+1], append([]json.RawMessage{ours}, out[devAt+1:]...)...)
+	out = append(out[:devAt+1], append(ours, out[devAt+1:]...)...)
 	if err := o.Set(out, "mounts"); err != nil {
 		return fmt.Errorf("set mounts: %w", err)
 	}

@@ -41,10 +41,7 @@ func listsOf(c *specs.LinuxCapabilities) Lists {
 
 // Has reports whether the list named key holds c.
 func (l Lists) Has(key string, c caps.Cap) bool {
-	return l.hasName(key, c.String())
-}
-
-func (l Lists) hasName(key, name string) bool {
+	name := c.String()
 	for _, n := range l[key] {
 		if n == name {
 			return true

@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"debug/elf"
 	"errors"
 	"fmt"
 	"io"
@@ -57,6 +58,9 @@ func copySelf(dst string) error {
 		return fmt.Errorf("open own binary: %w", err)
 	}
 	defer src.Close()
+	if err := requireStatic(src); err != nil {
+		return err
+	}
 	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o555)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", dst, err)
@@ -143,4 +147,33 @@ func stateNames(s caps.State) map[string][]string {
 		"inheritable": s.Inheritable.Names(),
 		"ambient":     s.Ambient.Names(),
 	}
+}
+
+// dropInitCopy removes the container's copy of oshim once its init has run: a
+// crash-looping container must not fill the run directory with binaries. The running
+// container keeps its mount of the file; the host needs the copy no longer.
+func (w *Wrapper) dropInitCopy() {
+	dir, err := w.Store.InitDir(w.Inv.Global.Root, w.Inv.ID)
+	if err != nil {
+		return
+	}
+	p := filepath.Join(dir, filepath.Base(initproc.Binary))
+	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		w.Log.WithError(err).Warn("could not remove the container's init copy")
+	}
+}
+
+// requireStatic refuses a dynamically linked oshim: inside a container its loader and
+// libc are not there, and every contracted container would fail to start.
+func requireStatic(f *os.File) error {
+	e, err := elf.NewFile(f)
+	if err != nil {
+		return fmt.Errorf("read own binary: %w", err)
+	}
+	for _, p := range e.Progs {
+		if p.Type == elf.PT_INTERP {
+			return fmt.Errorf("this oshim binary is dynamically linked, so it cannot run as the in-container init: build it with CGO_ENABLED=0 (make build)")
+		}
+	}
+	return nil
 }

@@ -112,5 +112,6 @@ func (w *Wrapper) runCollecting() (int, error) {
 		_ = col.f.SetReadDeadline(time.Now())
 	}
 	(<-results)()
+	w.dropInitCopy()
 	return code, nil
 }
