@@ -20,6 +20,8 @@ type Options struct {
 }
 
 // New returns a logger for these options, and a function that closes its file.
+// Logrus reports a hook's failure on stderr itself, so a broken log file never hides
+// an error.
 func New(o Options) (*logrus.Logger, func(), error) {
 	l := logrus.New()
 	l.SetOutput(io.Discard)
@@ -44,12 +46,9 @@ func New(o Options) (*logrus.Logger, func(), error) {
 	}
 	closeFn := func() {}
 	if o.File != "" {
-		f, err := os.OpenFile(o.File, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-		if err != nil {
-			return nil, nil, fmt.Errorf("open log file %s: %w", o.File, err)
-		}
-		l.AddHook(&writerHook{w: f, formatter: formatter, levels: logrus.AllLevels})
-		closeFn = func() { f.Close() }
+		lf := &lazyFile{path: o.File}
+		l.AddHook(&writerHook{w: lf, formatter: formatter, levels: logrus.AllLevels})
+		closeFn = lf.close
 	}
 	// Only errors reach stderr: for `run` the runtime's stderr is the container's.
 	l.AddHook(&writerHook{w: os.Stderr, formatter: &plainFormatter{}, levels: []logrus.Level{logrus.PanicLevel, logrus.FatalLevel, logrus.ErrorLevel}})
@@ -78,4 +77,28 @@ type plainFormatter struct{}
 
 func (plainFormatter) Format(e *logrus.Entry) ([]byte, error) {
 	return []byte("oshim: " + e.Message + "\n"), nil
+}
+
+// lazyFile opens the log file on the first message: most calls log nothing, and a log
+// file that cannot be opened must not stop a call the runtime would handle.
+type lazyFile struct {
+	path string
+	f    *os.File
+	err  error
+}
+
+func (l *lazyFile) Write(b []byte) (int, error) {
+	if l.f == nil && l.err == nil {
+		l.f, l.err = os.OpenFile(l.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	}
+	if l.err != nil {
+		return 0, l.err
+	}
+	return l.f.Write(b)
+}
+
+func (l *lazyFile) close() {
+	if l.f != nil {
+		l.f.Close()
+	}
 }
