@@ -6,10 +6,31 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
-// Write replaces path with data, with the given mode.
-func Write(path string, data []byte, mode os.FileMode) (err error) {
+// Option adjusts the new file before its content is written.
+type Option func(*os.File) error
+
+// Owner gives the new file this owner when it differs from the writer's, e.g. when root
+// patches a file in a rootless user's bundle.
+func Owner(uid, gid uint32) Option {
+	return func(f *os.File) error {
+		info, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Uid == uid && st.Gid == gid {
+			return nil
+		}
+		return f.Chown(int(uid), int(gid))
+	}
+}
+
+// Write replaces path with data, with the given mode. Mode and options are applied
+// through the open descriptor before the data is written, so the content is never
+// reachable with looser permissions.
+func Write(path string, data []byte, mode os.FileMode, opts ...Option) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -24,12 +45,17 @@ func Write(path string, data []byte, mode os.FileMode) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", tmp.Name(), err)
-	}
 	// CreateTemp uses 0600; the umask must not decide the final mode either.
 	if err = tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("chmod %s: %w", tmp.Name(), err)
+	}
+	for _, o := range opts {
+		if err = o(tmp); err != nil {
+			return fmt.Errorf("prepare %s: %w", tmp.Name(), err)
+		}
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
 	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
@@ -40,6 +66,7 @@ func Write(path string, data []byte, mode os.FileMode) (err error) {
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("rename %s to %s: %w", tmp.Name(), path, err)
 	}
+	// The new content is in place; syncing the directory makes the rename durable.
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", dir, err)

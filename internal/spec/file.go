@@ -6,8 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"syscall"
+
+	"github.com/oshim/oshim/internal/atomicfile"
 )
 
 // MaxSize is the largest file Load accepts. Real config.json files are a few KiB; the
@@ -137,69 +138,14 @@ func (f *File) Save() error {
 	if err != nil {
 		return fmt.Errorf("save %s: %w", f.Path, err)
 	}
-	dir := filepath.Dir(f.Path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.Path)+".oshim-*")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", f.Path, err)
+	var opts []atomicfile.Option
+	if f.owner != nil {
+		opts = append(opts, atomicfile.Owner(f.owner.Uid, f.owner.Gid))
 	}
-	if err := f.writeTemp(tmp, data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("save %s: %w", f.Path, err)
-	}
-	if err := os.Rename(tmp.Name(), f.Path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("save %s: %w", f.Path, err)
-	}
-	// The new content is in place now; syncing the directory makes the rename durable.
-	if err := syncDir(dir); err != nil {
+	if err := atomicfile.Write(f.Path, data, f.Mode, opts...); err != nil {
 		return fmt.Errorf("save %s: %w", f.Path, err)
 	}
 	f.loaded = f.Object
 	f.Object.changed = false
 	return nil
-}
-
-// writeTemp fills tmp and closes it. Permissions and owner are set through the open
-// descriptor, before the data, so the content is never reachable with looser ones.
-func (f *File) writeTemp(tmp *os.File, data []byte) error {
-	if err := tmp.Chmod(f.Mode); err != nil {
-		return err
-	}
-	if err := f.chown(tmp); err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	return tmp.Close()
-}
-
-// chown gives tmp the loaded file's owner when it differs from the creator's, e.g.
-// when root patches a file of a rootless user's bundle.
-func (f *File) chown(tmp *os.File) error {
-	if f.owner == nil {
-		return nil
-	}
-	info, err := tmp.Stat()
-	if err != nil {
-		return err
-	}
-	st, ok := info.Sys().(*syscall.Stat_t)
-	if ok && st.Uid == f.owner.Uid && st.Gid == f.owner.Gid {
-		return nil
-	}
-	return tmp.Chown(int(f.owner.Uid), int(f.owner.Gid))
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

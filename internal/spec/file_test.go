@@ -289,7 +289,7 @@ func TestSaveFailureRemovesTemp(t *testing.T) {
 				t.Fatalf("remove dir: %v", err)
 			}
 			return func() {}
-		}, "save DIR/config.json: open DIR/.config.json.oshim-"},
+		}, "save DIR/config.json: create temp file for DIR/config.json: open DIR/.config.json.oshim-"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
