@@ -53,3 +53,25 @@ echo "exit status: $?"
 say "What oshim recorded in config.json"
 jq '.annotations' "$B/config.json"
 diff <(jq -S . "$WORK/config.orig.json") <(jq -S . "$B/config.json") || true
+
+say "A stricter contract: an empty bounding set, with CAP_SETPCAP lent only to oshim's init"
+cat > "$WORK/clear.toml" <<TOML
+runtime = "crun"
+run_dir = "$WORK/run"
+
+[[contract]]
+name = "empty-bounding"
+bounding = "clear"
+no_new_privs = true
+[contract.match]
+commands = ['^/bin/grep\$']
+TOML
+cat "$WORK/clear.toml"
+jq '.process.args = ["/bin/grep", "^Cap", "/proc/self/status"] | del(.annotations)' "$WORK/config.orig.json" > "$B/config.json"
+echo "crun directly (the workload's own /proc/self/status):"
+ns crun --root "$WORK/state" run --bundle "$B" demo-plain
+jq '.process.args = ["/bin/grep", "^Cap", "/proc/self/status"] | del(.annotations)' "$WORK/config.orig.json" > "$B/config.json"
+echo "through oshim: CapBnd is 0 and CAP_SETPCAP (bit 8) is in no set:"
+OSHIM_CONFIG="$WORK/clear.toml" ns "$OSHIM" --root "$WORK/state" run --bundle "$B" demo-clear
+echo "what the init measured from inside the container, as the host received it:"
+jq '.result | {summary, probe, noNewPrivs}' "$WORK"/run/*/demo-clear/container.json
