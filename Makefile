@@ -9,7 +9,7 @@ PKGS      := crun runc podman conmon uidmap slirp4netns fuse-overlayfs catatonit
              busybox-static libcap2-bin jq containerd iproute2 util-linux
 FUZZTIME  ?= 10s
 
-.PHONY: all build deps demo test unit e2e fuzz vet clean
+.PHONY: all build deps demo test unit e2e fuzz vet manifests clean
 
 all: build
 
@@ -35,7 +35,13 @@ vet:
 # end-to-end tests against real crun and runc.
 test: deps vet
 	$(GO) test -count=1 -timeout 40m ./...
+	$(MAKE) manifests
 	$(MAKE) fuzz
+
+# manifests checks install/kubernetes against the Kubernetes API types, in a module of
+# its own so the main module carries no Kubernetes dependencies.
+manifests:
+	cd test/k8smanifests && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 unit:
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /test/)
