@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/oshim/oshim/internal/caps"
+	"github.com/oshim/oshim/internal/contract"
 	"github.com/oshim/oshim/internal/initproc"
 	"github.com/oshim/oshim/internal/spec"
 )
@@ -14,7 +14,7 @@ import (
 // InitOptions are the init's arguments for this plan.
 func (pl *Plan) InitOptions() initproc.Options {
 	return initproc.Options{
-		ClearBounding: pl.Contract.Bounding == "clear",
+		ClearBounding: pl.Contract.Bounding == contract.BoundingClear,
 		Drop:          pl.Drop,
 		Require:       pl.Contract.Required(),
 		Result:        initproc.ResultPipe,
@@ -28,14 +28,13 @@ func injectInit(o *spec.Object, pl *Plan, workload []string, source string) erro
 	if err := o.Set(pl.InitOptions().Args(unwrapInit(workload)), "process", "args"); err != nil {
 		return fmt.Errorf("set process.args: %w", err)
 	}
+	after := pl.After()
 	for _, key := range setKeys {
 		lend, ok := pl.Lend[key]
 		if !ok {
 			continue
 		}
-		after := pl.After()
-		after[key] = after.addTo(key, lend)
-		if err := o.Set(after[key], "process", "capabilities", key); err != nil {
+		if err := o.Set(after.addTo(key, lend), "process", "capabilities", key); err != nil {
 			return fmt.Errorf("set process.capabilities.%s: %w", key, err)
 		}
 	}
@@ -113,17 +112,15 @@ func addMount(o *spec.Object, source string) error {
 // init leaves and, for root, the inheritable set it raises.
 func (pl *Plan) mainLists() Lists {
 	after := pl.After()
-	if pl.Contract.Bounding != "clear" {
+	if pl.Contract.Bounding != contract.BoundingClear {
 		return after
 	}
 	main := Lists{"bounding": {}}
 	for _, key := range []string{"effective", "permitted", "inheritable", "ambient"} {
-		main[key] = names(after.Set(key).Minus(pl.Drop))
+		main[key] = after.Set(key).Minus(pl.Drop).Names()
 	}
 	if pl.Root {
-		main["inheritable"] = names(after.Set("inheritable").Union(after.Set("permitted")).Minus(pl.Drop))
+		main["inheritable"] = after.Set("inheritable").Union(after.Set("permitted")).Minus(pl.Drop).Names()
 	}
 	return main
 }
-
-func names(s caps.Set) []string { return s.Names() }
