@@ -43,6 +43,7 @@ func runtimeMode(args []string) int {
 		log.Error(err)
 		return 1
 	}
+	w.Version = version
 	if inv.Command == "" && inv.Global.Version {
 		return printVersion(w.Runtime)
 	}

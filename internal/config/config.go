@@ -30,6 +30,16 @@ type Config struct {
 	// Contracts are the [[contract]] tables, in file order.
 	Contracts []contract.Contract `toml:"contract"`
 
+	// OCSFLog is the file OCSF events are appended to; "" writes none. Unset, it is
+	// report.DefaultOCSFPath.
+	OCSFLog string `toml:"ocsf_log"`
+	// OCSFMaxBytes caps OCSFLog before it is rotated; unset or 0, report.DefaultOCSFMaxBytes.
+	OCSFMaxBytes int64 `toml:"ocsf_max_bytes"`
+	// Syslog also sends every OCSF event to the local syslog (journald reads it too).
+	Syslog bool `toml:"syslog"`
+	// MaxRecords caps the per-container records in RunDir; unset, report.DefaultMaxRecords.
+	MaxRecords int `toml:"max_records"`
+
 	// Path is the file this was loaded from; empty when there was none.
 	Path string `toml:"-"`
 	// Set is the validated contracts.
@@ -53,7 +63,9 @@ func Load(path string) (*Config, error) {
 	data, err := readLimited(path)
 	if errors.Is(err, os.ErrNotExist) {
 		set, _, _ := contract.NewSet(nil)
-		return &Config{Set: set}, nil
+		c := &Config{Set: set}
+		c.setReportDefaults(func(string) bool { return false })
+		return c, nil
 	}
 	if err != nil {
 		return nil, err
@@ -102,12 +114,16 @@ func Parse(data []byte) (*Config, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, fmt.Errorf("line %d: unknown key %q (known keys: runtime, run_dir, [[contract]] with name, match.all, match.commands, match.annotations, require, bounding, on_skew, selectable, init, no_new_privs)",
+		return nil, fmt.Errorf("line %d: unknown key %q (known keys: runtime, run_dir, ocsf_log, ocsf_max_bytes, syslog, max_records, [[contract]] with name, match.all, match.commands, match.annotations, require, bounding, on_skew, selectable, init, no_new_privs)",
 			lineOfKey(data, k[len(k)-1]), k.String())
 	}
 	if err := c.validateRuntime(); err != nil {
 		return nil, err
 	}
+	if err := c.validateReport(data, md); err != nil {
+		return nil, err
+	}
+	c.setReportDefaults(func(key string) bool { return md.IsDefined(key) })
 	set, warnings, err := contract.NewSet(c.Contracts)
 	if err != nil {
 		return nil, withContractLine(data, err)

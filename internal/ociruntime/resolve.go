@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // EnvRuntime names the real runtime, overriding the config file.
@@ -26,13 +27,13 @@ func Resolve(configured string) (string, error) {
 	var path string
 	var err error
 	if name != "" {
-		path, err = exec.LookPath(name)
+		path, err = lookPath(name)
 		if err != nil {
 			return "", fmt.Errorf("%s = %q: %w", from, name, err)
 		}
 	} else {
 		for _, n := range Defaults {
-			if path, err = exec.LookPath(n); err == nil {
+			if path, err = lookPath(n); err == nil {
 				break
 			}
 		}
@@ -65,4 +66,20 @@ func notSelf(path string) error {
 		return errLoop
 	}
 	return nil
+}
+
+// FallbackPath is searched for a runtime named without a slash when PATH is unset or
+// empty: podman runs the runtime's kill and delete with no PATH at all.
+const FallbackPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+func lookPath(name string) (string, error) {
+	if strings.Contains(name, "/") || os.Getenv("PATH") != "" {
+		return exec.LookPath(name)
+	}
+	for _, dir := range filepath.SplitList(FallbackPath) {
+		if p, err := exec.LookPath(filepath.Join(dir, name)); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s not found in %s (PATH is unset): %w", name, FallbackPath, exec.ErrNotFound)
 }

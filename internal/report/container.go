@@ -24,7 +24,9 @@ type Container struct {
 	// the repaired lists without anything lent to the init. Exec sessions never get more.
 	Main    map[string][]string `json:"mainProcess"`
 	Runtime string              `json:"runtime"`
-	Created time.Time           `json:"created"`
+	// RuntimeVersion is the first line of `RUNTIME --version` at create.
+	RuntimeVersion string    `json:"runtimeVersion,omitempty"`
+	Created        time.Time `json:"created"`
 	// Init says whether oshim's init was injected; Result is what it measured.
 	Init   bool      `json:"init"`
 	Result *Measured `json:"result,omitempty"`

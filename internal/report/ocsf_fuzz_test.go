@@ -43,7 +43,7 @@ func FuzzEvent(f *testing.F) {
 		if !json.Valid(line) {
 			t.Fatalf("invalid JSON: %q", line)
 		}
-		if errs := s.check(line); len(errs) > 0 {
+		if errs := s.Check(line); len(errs) > 0 {
 			t.Fatalf("event does not match OCSF: %q\n%s", errs, line)
 		}
 	})

@@ -8,7 +8,7 @@ package report
 // events/discovery/discovery.json and device_config_state_change.json, dictionary.json,
 // and the objects metadata, product, finding_info, remediation, device (endpoint),
 // container, evidences, process, user, resource_details, actor and observable.
-// testdata/ocsf-schema-*.json holds the required attributes and enums the tests check
+// ocsfcheck/schema/*.json holds the required attributes and enums the tests check
 // every event against, with the exact sources.
 //
 // Both classes exist since 1.1.0; 1.7.0 is the newest release whose full definitions

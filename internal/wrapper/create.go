@@ -43,6 +43,7 @@ func (w *Wrapper) rewriteConfig() error {
 		return nil
 	}
 	pl := rewrite.NewPlan(c, proc)
+	w.reportSkew(c, proc, pl)
 	if err := pl.Err(); err != nil {
 		return err
 	}
@@ -60,10 +61,11 @@ func (w *Wrapper) rewriteConfig() error {
 	rec := &report.Container{
 		ID: w.Inv.ID, Root: w.Inv.Global.Root, Bundle: w.Inv.Bundle, Arg0: proc.Args[0], UID: proc.User.UID,
 		Contract: c.Name, Bounding: string(c.Bounding), OnSkew: string(c.OnSkew),
-		Skew: pl.Skew(), Repair: pl.Repair(),
+		Skew: pl.Skew(), Repair: appliedRepair(f.Object, pl.Repair()),
 		Before: pl.Before, After: pl.After(), Main: pl.Main(),
-		Runtime: w.Runtime, Created: time.Now().UTC(), Init: c.WantsInit(),
+		Runtime: w.Runtime, RuntimeVersion: runtimeVersion(w.Runtime), Created: time.Now().UTC(), Init: c.WantsInit(),
 	}
+	w.capRecords()
 	// The record goes first: exec sessions are capped by it, so a container must never
 	// exist with a rewritten spec and no record.
 	if err := w.Store.Save(rec); err != nil {
@@ -74,5 +76,6 @@ func (w *Wrapper) rewriteConfig() error {
 		return err
 	}
 	w.Log.WithFields(map[string]any{"id": w.Inv.ID, "contract": c.Name, "skew": rec.Skew, "repair": rec.Repair}).Info("contract applied")
+	w.reportRewrite(c, proc, pl, rec.Repair)
 	return nil
 }

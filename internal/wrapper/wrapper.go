@@ -4,9 +4,6 @@
 package wrapper
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -26,6 +23,8 @@ type Wrapper struct {
 	Runtime string
 	Log     *logrus.Logger
 	Store   report.Store
+	// Version is oshim's version, for the OCSF events' metadata.product.
+	Version string
 
 	// initInjected is set by the rewrite when the container's first process is the init.
 	initInjected bool
@@ -38,21 +37,6 @@ func New(args []string, inv *runtimeargs.Invocation, cfg *config.Config, log *lo
 		return nil, err
 	}
 	return &Wrapper{Args: args, Inv: inv, Config: cfg, Runtime: rt, Log: log, Store: report.Store{Dir: RunDir(cfg)}}, nil
-}
-
-// RunDir is the config's run_dir, or a default that the calling user can write: the
-// runtime runs as the user under rootless podman.
-func RunDir(cfg *config.Config) string {
-	if cfg.RunDir != "" {
-		return cfg.RunDir
-	}
-	if os.Geteuid() == 0 {
-		return "/run/oshim"
-	}
-	if x := os.Getenv("XDG_RUNTIME_DIR"); x != "" {
-		return filepath.Join(x, "oshim")
-	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("oshim-%d", os.Geteuid()))
 }
 
 // Run handles the call. It returns only on error, or with the exit status of a runtime
@@ -99,7 +83,7 @@ func (w *Wrapper) runCollecting() (int, error) {
 	results := make(chan func(), 1)
 	// run does not return before the container exits: read concurrently.
 	go func() {
-		res, err := col.read(time.Now().Add(resultWait))
+		res, err := col.Read(time.Now().Add(resultWait))
 		results <- func() { w.recordResult(res, err) }
 	}()
 	code, err := ociruntime.Run(w.Runtime, w.Args)
@@ -109,7 +93,7 @@ func (w *Wrapper) runCollecting() (int, error) {
 	if w.Inv.Command == "run" || code != 0 {
 		// The container has exited, or never started: whatever the init sent is
 		// already in the pipe, and nothing more will arrive.
-		_ = col.f.SetReadDeadline(time.Now())
+		col.StopWaiting()
 	}
 	(<-results)()
 	w.dropInitCopy()

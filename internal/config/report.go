@@ -1,0 +1,45 @@
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/oshim/oshim/internal/report"
+)
+
+// validateReport checks the keys for oshim's reports: where OCSF events go and how many
+// per-container records the run directory keeps.
+func (c *Config) validateReport(data []byte, md toml.MetaData) error {
+	if c.OCSFLog != "" && !filepath.IsAbs(c.OCSFLog) {
+		return fmt.Errorf("line %d: ocsf_log = %q: must be an absolute path, or \"\" to write no OCSF file", lineOfKey(data, "ocsf_log"), c.OCSFLog)
+	}
+	if c.OCSFMaxBytes < 0 {
+		return fmt.Errorf("line %d: ocsf_max_bytes = %d: must be a positive number of bytes (0: the default, %d)", lineOfKey(data, "ocsf_max_bytes"), c.OCSFMaxBytes, report.DefaultOCSFMaxBytes)
+	}
+	// An explicit 0 would mean no record at all, and exec sessions are capped by them.
+	if md.IsDefined("max_records") && c.MaxRecords < 1 {
+		return fmt.Errorf("line %d: max_records = %d: must be at least 1 (default %d)", lineOfKey(data, "max_records"), c.MaxRecords, report.DefaultMaxRecords)
+	}
+	return nil
+}
+
+// setReportDefaults fills in what the file leaves out; defined tells which top-level
+// keys the file sets. ocsf_log = "" stays "": it turns the OCSF file off.
+func (c *Config) setReportDefaults(defined func(key string) bool) {
+	if !defined("ocsf_log") {
+		c.OCSFLog = report.DefaultOCSFPath
+	}
+	if c.OCSFMaxBytes == 0 {
+		c.OCSFMaxBytes = report.DefaultOCSFMaxBytes
+	}
+	if !defined("max_records") {
+		c.MaxRecords = report.DefaultMaxRecords
+	}
+}
+
+// OCSFSink is where the wrapper sends its OCSF events.
+func (c *Config) OCSFSink() report.Sink {
+	return report.Sink{Path: c.OCSFLog, MaxBytes: c.OCSFMaxBytes, Syslog: c.Syslog}
+}

@@ -1,0 +1,87 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oshim/oshim/internal/report"
+)
+
+func TestReportKeys(t *testing.T) {
+	tests := []struct {
+		name     string
+		text     string
+		wantLog  string
+		wantMax  int64
+		wantRecs int
+		syslog   bool
+	}{
+		{name: "defaults", text: "", wantLog: report.DefaultOCSFPath, wantMax: report.DefaultOCSFMaxBytes, wantRecs: report.DefaultMaxRecords},
+		{name: "empty ocsf_log turns the file off", text: "ocsf_log = \"\"\n", wantLog: "", wantMax: report.DefaultOCSFMaxBytes, wantRecs: report.DefaultMaxRecords},
+		{
+			name:    "every key set",
+			text:    "ocsf_log = \"/var/log/x.jsonl\"\nocsf_max_bytes = 4096\nsyslog = true\nmax_records = 7\n",
+			wantLog: "/var/log/x.jsonl", wantMax: 4096, wantRecs: 7, syslog: true,
+		},
+		{name: "ocsf_max_bytes 0 is the default", text: "ocsf_max_bytes = 0\n", wantLog: report.DefaultOCSFPath, wantMax: report.DefaultOCSFMaxBytes, wantRecs: report.DefaultMaxRecords},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte(tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.OCSFLog != tt.wantLog || c.OCSFMaxBytes != tt.wantMax || c.MaxRecords != tt.wantRecs || c.Syslog != tt.syslog {
+				t.Fatalf("ocsf_log %q ocsf_max_bytes %d max_records %d syslog %t; want %q %d %d %t",
+					c.OCSFLog, c.OCSFMaxBytes, c.MaxRecords, c.Syslog, tt.wantLog, tt.wantMax, tt.wantRecs, tt.syslog)
+			}
+			want := report.Sink{Path: tt.wantLog, MaxBytes: tt.wantMax, Syslog: tt.syslog}
+			if got := c.OCSFSink(); got != want {
+				t.Fatalf("OCSFSink() = %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestReportKeysOfAMissingFile(t *testing.T) {
+	c, err := Load(filepath.Join(t.TempDir(), "absent.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OCSFLog != report.DefaultOCSFPath || c.OCSFMaxBytes != report.DefaultOCSFMaxBytes || c.MaxRecords != report.DefaultMaxRecords {
+		t.Fatalf("defaults not set: %+v", c)
+	}
+}
+
+func TestReportKeyErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{name: "relative ocsf_log", text: "runtime = \"crun\"\nocsf_log = \"log/ocsf.jsonl\"\n", want: []string{"line 2", "ocsf_log", "absolute"}},
+		{name: "negative ocsf_max_bytes", text: "ocsf_max_bytes = -1\n", want: []string{"line 1", "ocsf_max_bytes"}},
+		{name: "max_records 0", text: "\nmax_records = 0\n", want: []string{"line 2", "max_records", "at least 1"}},
+		{name: "wrong type", text: "syslog = \"yes\"\n", want: []string{"line 1"}},
+		{name: "misspelled key lists the report keys", text: "ocsf_logs = \"/x\"\n", want: []string{"unknown key", "ocsf_log, ocsf_max_bytes, syslog, max_records"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "config.toml")
+			if err := os.WriteFile(p, []byte(tt.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(p)
+			if err == nil {
+				t.Fatalf("Load succeeded, want an error containing %q", tt.want)
+			}
+			for _, w := range append(tt.want, p) {
+				if !strings.Contains(err.Error(), w) {
+					t.Fatalf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}

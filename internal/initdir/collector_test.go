@@ -1,0 +1,164 @@
+package initdir
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/oshim/oshim/internal/initproc"
+)
+
+// fifoDir returns a directory holding an empty result FIFO.
+func fifoDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := unix.Mkfifo(ResultPath(dir), 0o622); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// send writes msg the way the init does: a non-blocking open, one write.
+func send(t *testing.T, dir, msg string) {
+	t.Helper()
+	fd, err := unix.Open(ResultPath(dir), unix.O_WRONLY|unix.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatalf("open the FIFO as the init does: %v", err)
+	}
+	defer unix.Close(fd)
+	if _, err := unix.Write(fd, []byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCollector(t *testing.T) {
+	tests := []struct {
+		description string
+		msg         string // "" sends nothing
+		wantOK      bool
+		wantErr     string
+	}{
+		{description: "a success", msg: `{"ok":true,"probe":"ok","state":{"eff":"100","prm":"100","inh":"0","bnd":"0","amb":"0"}}`, wantOK: true},
+		{description: "a refusal", msg: `{"ok":false,"step":"probe","message":"denied","probe":"denied","state":{"eff":"0","prm":"0","inh":"0","bnd":"0","amb":"0"}}`},
+		{description: "nothing within the deadline", wantErr: "sent no result"},
+		{description: "garbage", msg: `{"ok":`, wantErr: "decode init result"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			dir := fifoDir(t)
+			c, err := OpenCollector(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.msg != "" {
+				send(t, dir, tc.msg)
+			}
+			res, err := c.Read(time.Now().Add(200 * time.Millisecond))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Read error = %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			if res.OK != tc.wantOK {
+				t.Fatalf("Read = %+v, want ok=%t", res, tc.wantOK)
+			}
+		})
+	}
+}
+
+func TestCollectorStopWaiting(t *testing.T) {
+	c, err := OpenCollector(fifoDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Read(time.Now().Add(time.Hour))
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	c.StopWaiting()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("Read returned a result from an empty FIFO")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Read still waits after StopWaiting")
+	}
+}
+
+func TestNewCollector(t *testing.T) {
+	dir := fifoDir(t)
+	f, err := os.OpenFile(ResultPath(dir), os.O_RDWR|unix.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewCollector(f)
+	send(t, dir, `{"ok":true,"probe":"skipped","state":{"eff":"0","prm":"0","inh":"0","bnd":"0","amb":"0"}}`)
+	res, err := c.Read(time.Now().Add(5 * time.Second))
+	if err != nil || !res.OK {
+		t.Fatalf("Read = %+v, %v", res, err)
+	}
+}
+
+func TestOpenCollectorWithoutFIFO(t *testing.T) {
+	if _, err := OpenCollector(filepath.Join(t.TempDir(), "none")); err == nil {
+		t.Fatal("OpenCollector of a missing FIFO succeeded")
+	}
+}
+
+func TestMeasured(t *testing.T) {
+	ok, err := initproc.DecodeResult([]byte(`{"ok":true,"probe":"ok","noNewPrivs":true,"seccomp":2,"state":{"eff":"100","prm":"100","inh":"0","bnd":"0","amb":"0"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		description string
+		res         *initproc.Result
+		readErr     error
+		wantOK      bool
+		wantSummary string
+		wantState   map[string][]string
+	}{
+		{
+			description: "a result", res: ok, wantOK: true,
+			wantSummary: "ok: bnd=none caps=CAP_SETPCAP amb=none probe=ok",
+			wantState:   map[string][]string{"bounding": {}, "effective": {"CAP_SETPCAP"}, "permitted": {"CAP_SETPCAP"}, "inheritable": {}, "ambient": {}},
+		},
+		{description: "no result", readErr: errors.New("oshim-init sent no result"), wantSummary: "unknown: oshim-init sent no result"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			m := Measured(tc.res, tc.readErr)
+			if m.OK != tc.wantOK || m.Summary != tc.wantSummary || m.Received.IsZero() {
+				t.Fatalf("Measured = %+v, want ok=%t summary %q", m, tc.wantOK, tc.wantSummary)
+			}
+			if tc.wantState != nil && !reflect.DeepEqual(normalize(m.State), normalize(tc.wantState)) {
+				t.Fatalf("state = %v, want %v", m.State, tc.wantState)
+			}
+		})
+	}
+}
+
+// normalize treats nil and empty lists alike.
+func normalize(m map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for k, v := range m {
+		if len(v) == 0 {
+			v = nil
+		}
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,70 @@
+package initdir
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oshim/oshim/internal/report"
+)
+
+// TestMain points copySelf at a minimal static ELF file: the test binary itself may be
+// dynamically linked (go test builds with cgo by default).
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "initdir-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	static := filepath.Join(dir, "oshim")
+	if err := os.WriteFile(static, fakeELF(false), 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	restore := UseSource(static)
+	code := m.Run()
+	restore()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// fakeELF returns an ELF64 header, with one PT_INTERP program header when dynamic:
+// all debug/elf and requireStatic look at.
+func fakeELF(dynamic bool) []byte {
+	var b bytes.Buffer
+	phnum := uint16(0)
+	if dynamic {
+		phnum = 1
+	}
+	b.Write([]byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	le := binary.LittleEndian
+	for _, v := range []any{
+		uint16(2), uint16(62), uint32(1), uint64(0), // type EXEC, machine x86-64, version, entry
+		uint64(64), uint64(0), uint32(0), // phoff, shoff, flags
+		uint16(64), uint16(56), phnum, uint16(64), uint16(0), uint16(0), // sizes and counts
+	} {
+		binary.Write(&b, le, v)
+	}
+	if dynamic {
+		for _, v := range []any{uint32(3), uint32(4), uint64(0), uint64(0), uint64(0), uint64(0), uint64(0), uint64(1)} {
+			binary.Write(&b, le, v) // PT_INTERP
+		}
+	}
+	return b.Bytes()
+}
+
+func TestPrepareRefusesDynamicBinary(t *testing.T) {
+	dynamic := filepath.Join(t.TempDir(), "oshim")
+	if err := os.WriteFile(dynamic, fakeELF(true), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer UseSource(dynamic)()
+	_, err := Prepare(report.Store{Dir: filepath.Join(t.TempDir(), "run")}, "", "c1")
+	if err == nil || !strings.Contains(err.Error(), "dynamically linked") {
+		t.Fatalf("Prepare error = %v, want the dynamic-linking refusal", err)
+	}
+}

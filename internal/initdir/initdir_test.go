@@ -1,0 +1,131 @@
+package initdir
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/oshim/oshim/internal/report"
+)
+
+func TestPrepare(t *testing.T) {
+	s := report.Store{Dir: filepath.Join(t.TempDir(), "run")}
+	dir, err := Prepare(s, "", "c1")
+	if err != nil {
+		t.Fatalf("Prepare: %v", err)
+	}
+	want, _ := s.InitDir("", "c1")
+	if dir != want {
+		t.Fatalf("Prepare = %s, want %s", dir, want)
+	}
+	tests := []struct {
+		description string
+		path        string
+		wantMode    os.FileMode
+	}{
+		{description: "the directory is readable by the container's user", path: dir, wantMode: os.ModeDir | 0o755},
+		{description: "the copy is read-only and executable", path: BinaryPath(dir), wantMode: 0o555},
+		{description: "the FIFO only takes writes from others", path: ResultPath(dir), wantMode: os.ModeNamedPipe | 0o622},
+		{description: "the run directory is private", path: s.Dir, wantMode: os.ModeDir | 0o700},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			st, err := os.Lstat(tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Mode() != tc.wantMode {
+				t.Fatalf("%s: mode %v, want %v", tc.path, st.Mode(), tc.wantMode)
+			}
+		})
+	}
+
+	if got, err := os.ReadFile(BinaryPath(dir)); err != nil || !bytes.Equal(got, fakeELF(false)) {
+		t.Fatalf("the copy differs from the running binary (err %v)", err)
+	}
+
+	// A second Prepare for the same id starts over.
+	if err := os.WriteFile(filepath.Join(dir, "stale"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Prepare(s, "", "c1"); err != nil {
+		t.Fatalf("Prepare again: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "stale")); !os.IsNotExist(err) {
+		t.Fatalf("a stale file survived: %v", err)
+	}
+
+	if err := DropCopy(dir); err != nil {
+		t.Fatalf("DropCopy: %v", err)
+	}
+	if _, err := os.Lstat(BinaryPath(dir)); !os.IsNotExist(err) {
+		t.Fatalf("the copy survived DropCopy: %v", err)
+	}
+	if err := DropCopy(dir); err != nil {
+		t.Fatalf("DropCopy of a dropped copy: %v", err)
+	}
+}
+
+func TestPrepareRefusesRunDir(t *testing.T) {
+	tests := []struct {
+		description string
+		setup       func(t *testing.T, dir string)
+		wantErr     string
+	}{
+		{description: "writable by others", wantErr: "writable by others", setup: func(t *testing.T, dir string) {
+			mustDo(t, os.Mkdir(dir, 0o700), os.Chmod(dir, 0o777))
+		}},
+		{description: "a symlink", wantErr: "not a directory", setup: func(t *testing.T, dir string) {
+			mustDo(t, os.Symlink(t.TempDir(), dir))
+		}},
+		{description: "another user's", wantErr: "another user", setup: func(t *testing.T, dir string) {
+			if os.Geteuid() != 0 {
+				t.Fatal("this case needs root to give the directory away")
+			}
+			mustDo(t, os.Mkdir(dir, 0o700), os.Chown(dir, 65534, 65534))
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			s := report.Store{Dir: filepath.Join(t.TempDir(), "run")}
+			tc.setup(t, s.Dir)
+			_, err := Prepare(s, "", "c1")
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("Prepare error = %v, want one containing %q", err, tc.wantErr)
+			}
+			if _, err := os.Lstat(filepath.Join(s.Dir, "default")); !os.IsNotExist(err) {
+				t.Fatalf("Prepare wrote into a refused run directory: %v", err)
+			}
+		})
+	}
+}
+
+func mustDo(t *testing.T, errs ...error) {
+	t.Helper()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The FIFO must keep its mode whatever the umask.
+func TestPrepareIgnoresUmask(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	s := report.Store{Dir: filepath.Join(t.TempDir(), "run")}
+	dir, err := Prepare(s, "", "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Lstat(ResultPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o622 {
+		t.Fatalf("FIFO mode %v, want 0622", st.Mode().Perm())
+	}
+}

@@ -1,0 +1,67 @@
+package rewrite
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/oshim/oshim/internal/contract"
+	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/spec"
+)
+
+// Evaluate selects the contract for a config.json object and plans it: the step every
+// mode shares (runtime mode at create, hook mode at precreate, the detection hooks).
+// It returns a nil plan when no contract applies, or when the spec has no process to
+// apply one to; proc is the spec's process as found.
+func Evaluate(set *contract.Set, o *spec.Object) (pl *Plan, proc *specs.Process, err error) {
+	if set.Len() == 0 {
+		return nil, nil, nil
+	}
+	proc, err = spec.ReadProcess(o, "process")
+	if errors.Is(err, spec.ErrNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	arg0 := workloadArg0(proc.Args)
+	if arg0 == "" {
+		return nil, proc, nil
+	}
+	var annotations map[string]string
+	if _, err := o.Lookup(&annotations, "annotations"); err != nil {
+		return nil, proc, fmt.Errorf("annotations: %w", err)
+	}
+	c, err := set.Select(arg0, annotations)
+	if err != nil || c == nil {
+		return nil, proc, err
+	}
+	return NewPlan(c, proc), proc, nil
+}
+
+// Record is the report record of this plan for container id in runtime root, as the
+// rewrite leaves the container; the caller fills in what only it knows (Runtime).
+func (pl *Plan) Record(id, root, bundle string, proc *specs.Process) *report.Container {
+	c := pl.Contract
+	return &report.Container{
+		ID: id, Root: root, Bundle: bundle, Arg0: workloadArg0(proc.Args), UID: proc.User.UID,
+		Contract: c.Name, Bounding: string(c.Bounding), OnSkew: string(c.OnSkew),
+		Skew: pl.Skew(), Repair: pl.Repair(),
+		Before: pl.Before, After: pl.After(), Main: pl.Main(),
+		Created: time.Now().UTC(), Init: c.WantsInit(),
+	}
+}
+
+// workloadArg0 is the path contracts match: args[0], or the workload's when oshim has
+// already put its init in front (whose io.oshim.contract annotation then names the
+// contract that matched). It is "" when there is none.
+func workloadArg0(args []string) string {
+	w := unwrapInit(args)
+	if len(w) == 0 {
+		return ""
+	}
+	return w[0]
+}

@@ -1,0 +1,72 @@
+package reports
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/test/harness"
+)
+
+// TestRecordCap: `run` leaves a record behind (the runtime deletes the container, not
+// oshim), as a crash loop whose containers are removed behind oshim's back does. With
+// max_records = 2, each new container prunes the oldest record whose container the
+// runtime no longer knows, and never the record of a live container.
+func TestRecordCap(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			oshim := harness.Oshim(t)
+			live := capdumpBundle(t, rt, "-hold")
+			s := newSetup(t, live, "max_records = 2", contract("capped", `bounding = "clear"`))
+			store := report.Store{Dir: s.runDir}
+			c := harness.Start(t, s.env, oshim, live)
+			c.WaitOutput(t, "\n")
+
+			for i := range 3 {
+				// Records younger than report.RecordGrace are never pruned: their
+				// containers may be being created. Age them instead of waiting.
+				age(t, store, 2*report.RecordGrace)
+				b := capdumpBundle(t, rt)
+				harness.RunOK(t, s.env, b.Argv(oshim, "run", "--bundle", b.Dir, b.ID)...)
+				var left []string
+				for _, e := range mustList(t, store) {
+					left = append(left, e.ID)
+				}
+				slices.Sort(left)
+				want := []string{live.ID, b.ID}
+				slices.Sort(want)
+				if !slices.Equal(left, want) {
+					t.Fatalf("after run %d: records %v, want %v (the live container's and the newest)", i+1, left, want)
+				}
+			}
+			if rec := record(t, s, live, live.ID); rec.Result == nil || !rec.Result.OK {
+				t.Errorf("the live container's record lost its result: %+v", rec.Result)
+			}
+		})
+	}
+}
+
+// age moves every record's creation back by d.
+func age(t *testing.T, s report.Store, d time.Duration) {
+	t.Helper()
+	for _, e := range mustList(t, s) {
+		if e.Record == nil {
+			t.Fatalf("entry %s: %v", e.ID, e.Err)
+		}
+		e.Record.Created = e.Record.Created.Add(-d)
+		if err := s.Save(e.Record); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func mustList(t *testing.T, s report.Store) []report.Entry {
+	t.Helper()
+	entries, err := s.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entries
+}
