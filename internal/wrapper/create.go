@@ -1,11 +1,8 @@
 package wrapper
 
 import (
-	"errors"
 	"fmt"
-	"time"
 
-	"github.com/oshim/oshim/internal/report"
 	"github.com/oshim/oshim/internal/rewrite"
 	"github.com/oshim/oshim/internal/spec"
 )
@@ -20,29 +17,15 @@ func (w *Wrapper) rewriteConfig() error {
 	if err != nil {
 		return err
 	}
-	proc, err := spec.ReadProcess(f.Object, "process")
-	if errors.Is(err, spec.ErrNotFound) {
-		return nil
-	}
+	pl, proc, err := rewrite.Evaluate(w.Config.Set, f.Object)
 	if err != nil {
-		return fmt.Errorf("%s: %w", w.Inv.ConfigFile, err)
+		return fmt.Errorf("container %s: %s: %w", w.Inv.ID, w.Inv.ConfigFile, err)
 	}
-	if len(proc.Args) == 0 {
-		return nil
-	}
-	var annotations map[string]string
-	if _, err := f.Object.Lookup(&annotations, "annotations"); err != nil {
-		return fmt.Errorf("%s: annotations: %w", w.Inv.ConfigFile, err)
-	}
-	c, err := w.Config.Set.Select(proc.Args[0], annotations)
-	if err != nil {
-		return fmt.Errorf("container %s: %w", w.Inv.ID, err)
-	}
-	if c == nil {
+	if pl == nil {
 		w.Log.WithField("id", w.Inv.ID).Debug("no contract applies")
 		return nil
 	}
-	pl := rewrite.NewPlan(c, proc)
+	c := pl.Contract
 	w.reportSkew(c, proc, pl)
 	if err := pl.Err(); err != nil {
 		return err
@@ -58,13 +41,9 @@ func (w *Wrapper) rewriteConfig() error {
 		return fmt.Errorf("rewrite %s: %w", w.Inv.ConfigFile, err)
 	}
 	w.initInjected = c.WantsInit()
-	rec := &report.Container{
-		ID: w.Inv.ID, Root: w.Inv.Global.Root, Bundle: w.Inv.Bundle, Arg0: proc.Args[0], UID: proc.User.UID,
-		Contract: c.Name, Bounding: string(c.Bounding), OnSkew: string(c.OnSkew),
-		Skew: pl.Skew(), Repair: appliedRepair(f.Object, pl.Repair()),
-		Before: pl.Before, After: pl.After(), Main: pl.Main(),
-		Runtime: w.Runtime, RuntimeVersion: runtimeVersion(w.Runtime), Created: time.Now().UTC(), Init: c.WantsInit(),
-	}
+	rec := pl.Record(w.Inv.ID, w.Inv.Global.Root, w.Inv.Bundle, proc)
+	rec.Repair = appliedRepair(f.Object, rec.Repair)
+	rec.Runtime, rec.RuntimeVersion = w.Runtime, runtimeVersion(w.Runtime)
 	w.capRecords()
 	// The record goes first: exec sessions are capped by it, so a container must never
 	// exist with a rewritten spec and no record.
