@@ -89,6 +89,9 @@ func (inv *Invocation) parseCreate(args []string, cwd string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("%s needs exactly one container id, got %d arguments %q", inv.Command, len(pos), pos)
 	}
+	if pos[0] == "" {
+		return fmt.Errorf("%s: the container id is empty", inv.Command)
+	}
 	inv.ID = pos[0]
 	inv.Bundle = cwd
 	if b := f.last("bundle"); b != "" {
@@ -110,7 +113,7 @@ func (inv *Invocation) parseExec(args []string) error {
 		inv.Global.Help = true
 		return nil
 	}
-	if len(pos) == 0 {
+	if len(pos) == 0 || pos[0] == "" {
 		return fmt.Errorf("exec needs a container id")
 	}
 	inv.ID = pos[0]

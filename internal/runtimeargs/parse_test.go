@@ -93,6 +93,7 @@ func TestParse(t *testing.T) {
 		{description: "missing value", args: []string{"create", "x", "--bundle"}, wantErr: "needs a value"},
 		{description: "create without id", args: []string{"create", "--bundle", "/b"}, wantErr: "exactly one container id"},
 		{description: "create with two ids", args: []string{"create", "a", "b"}, wantErr: "exactly one container id"},
+		{description: "empty id", args: []string{"create", ""}, wantErr: "id is empty"},
 		{description: "exec without id", args: []string{"exec", "--process", "p"}, wantErr: "needs a container id"},
 		{description: "bad bool value", args: []string{"--debug=maybe", "state", "x"}, wantErr: "takes true or false"},
 	}
