@@ -58,10 +58,10 @@ fuzz:
 		dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
 		for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
 			echo "fuzz $$pkg $$f"; \
-			if ! $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg > /tmp/oshim-fuzz.log 2>&1; then \
+			if ! $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s $$pkg > /tmp/oshim-fuzz.log 2>&1; then \
 				grep -v 'elapsed:' /tmp/oshim-fuzz.log | tail -20; \
 				echo "retrying $$f"; \
-				$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg > /tmp/oshim-fuzz.log 2>&1 || { cat /tmp/oshim-fuzz.log; exit 1; }; \
+				$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s $$pkg > /tmp/oshim-fuzz.log 2>&1 || { cat /tmp/oshim-fuzz.log; exit 1; }; \
 			fi; \
 		done; \
 	done
