@@ -120,3 +120,27 @@ func (s Store) removeEntry(e Entry) error {
 
 // RootKey is the name of a runtime root's directory in a store, as in Entry.Key.
 func RootKey(root string) string { return rootKey(root) }
+
+// count is the number of container directories in the store, an upper bound of the
+// records (the new container's own may be among them).
+func (s Store) count() (int, error) {
+	keys, err := os.ReadDir(s.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, k := range keys {
+		if !k.IsDir() {
+			continue
+		}
+		ids, err := os.ReadDir(filepath.Join(s.Dir, k.Name()))
+		if err != nil {
+			return 0, err
+		}
+		n += len(ids)
+	}
+	return n, nil
+}

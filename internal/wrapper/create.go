@@ -43,7 +43,7 @@ func (w *Wrapper) rewriteConfig() error {
 	w.initInjected = c.WantsInit()
 	rec := pl.Record(w.Inv.ID, w.Inv.Global.Root, w.Inv.Bundle, proc)
 	rec.Repair = appliedRepair(f.Object, rec.Repair)
-	rec.Runtime, rec.RuntimeVersion = w.Runtime, runtimeVersion(w.Runtime)
+	rec.Runtime, rec.RuntimeVersion = w.Runtime, w.runtimeVersion()
 	w.capRecords()
 	// The record goes first: exec sessions are capped by it, so a container must never
 	// exist with a rewritten spec and no record.

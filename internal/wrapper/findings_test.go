@@ -221,12 +221,20 @@ func TestKnownContainers(t *testing.T) {
 }
 
 func TestRuntimeVersion(t *testing.T) {
-	rt, _ := fakeRuntime(t, "", false)
-	if got := runtimeVersion(rt); got != "fakert version 1.0" {
-		t.Errorf("runtimeVersion = %q", got)
+	rt, argsLog := fakeRuntime(t, "", false)
+	w := &Wrapper{Runtime: rt, Store: report.Store{Dir: t.TempDir()}}
+	for i := 0; i < 2; i++ {
+		if got := w.runtimeVersion(); got != "fakert version 1.0" {
+			t.Errorf("runtimeVersion = %q", got)
+		}
+	}
+	// The second call comes from the cache: the runtime ran once.
+	if args, _ := os.ReadFile(argsLog); string(args) != "--version\n" {
+		t.Errorf("runtime called with %q, want one --version", args)
 	}
 	broken, _ := fakeRuntime(t, "", true)
-	if got := runtimeVersion(broken); got != "" {
+	w = &Wrapper{Runtime: broken, Store: report.Store{Dir: t.TempDir()}}
+	if got := w.runtimeVersion(); got != "" {
 		t.Errorf("runtimeVersion of a failing runtime = %q, want empty", got)
 	}
 }

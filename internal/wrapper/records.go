@@ -1,10 +1,14 @@
 package wrapper
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/oshim/oshim/internal/atomicfile"
 	"github.com/oshim/oshim/internal/ociruntime"
 	"github.com/oshim/oshim/internal/report"
 	"github.com/oshim/oshim/internal/spec"
@@ -50,15 +54,38 @@ func knownContainers(runtime, root string) (map[string]bool, error) {
 	return ids, nil
 }
 
-// runtimeVersion is the first line of `RUNTIME --version`, for the record; "" when
-// the runtime does not say.
-func runtimeVersion(runtime string) string {
-	out, err := ociruntime.Output(runtime, "--version")
+// runtimeVersion is the first line of `RUNTIME --version`, for the record; "" when the
+// runtime does not say. It is cached in the run directory by the binary's path, size and
+// mtime: running the runtime once more on every create would cost more than the rewrite.
+func (w *Wrapper) runtimeVersion() string {
+	st, err := os.Stat(w.Runtime)
+	if err != nil {
+		return ""
+	}
+	key := fmt.Sprintf("%s %d %d", w.Runtime, st.Size(), st.ModTime().UnixNano())
+	cache := filepath.Join(w.Store.Dir, "runtime-versions.json")
+	versions := map[string]string{}
+	if b, err := os.ReadFile(cache); err == nil {
+		_ = json.Unmarshal(b, &versions)
+	}
+	if v, ok := versions[key]; ok {
+		return v
+	}
+	out, err := ociruntime.Output(w.Runtime, "--version")
 	if err != nil {
 		return ""
 	}
 	first, _, _ := strings.Cut(string(out), "\n")
-	return strings.TrimSpace(first)
+	v := strings.TrimSpace(first)
+	if len(versions) > 16 {
+		// Upgrades leave stale keys; a small cache is rebuilt rather than pruned.
+		versions = map[string]string{}
+	}
+	versions[key] = v
+	if b, err := json.Marshal(versions); err == nil && os.MkdirAll(w.Store.Dir, 0o700) == nil {
+		_ = atomicfile.Write(cache, b, 0o600)
+	}
+	return v
 }
 
 // appliedRepair is the io.oshim.repair annotation the rewrite wrote, which also names
