@@ -8,8 +8,11 @@ BIN       := bin/oshim
 PKGS      := crun runc podman conmon uidmap slirp4netns fuse-overlayfs catatonit \
              busybox-static libcap2-bin jq containerd iproute2 util-linux
 FUZZTIME  ?= 10s
+# Flags for test/bench and test/conformance; see `go run ./test/bench -h`.
+BENCHFLAGS       ?=
+CONFORMANCEFLAGS ?=
 
-.PHONY: all build deps demo test unit e2e fuzz vet manifests clean
+.PHONY: all build deps demo test unit e2e fuzz vet manifests bench bench-smoke conformance clean
 
 all: build
 
@@ -36,7 +39,25 @@ vet:
 test: deps vet
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) manifests
+	$(MAKE) conformance CONFORMANCEFLAGS='-out test/out/conformance'
+	$(MAKE) bench-smoke
 	$(MAKE) fuzz
+
+# bench measures what oshim adds to a container's start against crun and runc called
+# directly, and writes test/bench/results/bench.{txt,json,png} (about 6 minutes).
+bench: deps build
+	$(GO) run ./test/bench -oshim $(BIN) $(BENCHFLAGS)
+
+# bench-smoke runs the benchmark in a few rounds, so that it keeps working; its figures
+# mean nothing.
+bench-smoke: deps build
+	$(GO) run ./test/bench -oshim $(BIN) -rounds 2 -warmup 1 -parallel 4 -parallel-total 8 -micro 5 -out /tmp/oshim-bench-smoke
+
+# conformance runs the OCI runtime-tools validation suite against crun directly and
+# against oshim over crun, and fails if oshim does worse on any check (about 4 minutes;
+# the first run builds the suite from the Go module proxy).
+conformance: deps build
+	$(GO) run ./test/conformance -oshim $(BIN) $(CONFORMANCEFLAGS)
 
 # manifests checks install/kubernetes against the Kubernetes API types, in a module of
 # its own so the main module carries no Kubernetes dependencies.

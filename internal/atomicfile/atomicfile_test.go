@@ -11,10 +11,13 @@ func TestWrite(t *testing.T) {
 		description string
 		existing    []byte
 		mode        os.FileMode
+		opts        []Option
 	}{
 		{description: "new file gets the mode", mode: 0o640},
 		{description: "replaces an existing file", existing: []byte("old"), mode: 0o600},
 		{description: "mode is not subject to the umask", mode: 0o666},
+		{description: "replaces without syncing the directory", existing: []byte("old"), mode: 0o644, opts: []Option{OldIsFine()}},
+		{description: "owner and no directory sync together", mode: 0o644, opts: []Option{Owner(uint32(os.Getuid()), uint32(os.Getgid())), OldIsFine()}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.description, func(t *testing.T) {
@@ -25,7 +28,7 @@ func TestWrite(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := Write(p, []byte("new"), tc.mode); err != nil {
+			if err := Write(p, []byte("new"), tc.mode, tc.opts...); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
 			got, err := os.ReadFile(p)

@@ -2,6 +2,7 @@ package initdir
 
 import (
 	"bytes"
+	"debug/elf"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -33,7 +34,7 @@ func TestMain(m *testing.M) {
 }
 
 // fakeELF returns an ELF64 header, with one PT_INTERP program header when dynamic:
-// all debug/elf and requireStatic look at.
+// all requireStatic looks at.
 func fakeELF(dynamic bool) []byte {
 	var b bytes.Buffer
 	phnum := uint16(0)
@@ -67,4 +68,83 @@ func TestPrepareRefusesDynamicBinary(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "dynamically linked") {
 		t.Fatalf("Prepare error = %v, want the dynamic-linking refusal", err)
 	}
+}
+
+func TestHasInterp(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		data    func() []byte
+		want    bool
+		wantErr bool
+	}{
+		{"static", func() []byte { return fakeELF(false) }, false, false},
+		{"dynamic", func() []byte { return fakeELF(true) }, true, false},
+		{"not ELF", func() []byte { return []byte("#!/bin/sh\nexit 0\n") }, false, true},
+		{"truncated program headers", func() []byte { return fakeELF(true)[:66] }, false, true},
+		{"/bin/sh, dynamically linked", func() []byte {
+			b, err := os.ReadFile("/bin/sh")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}, true, false},
+		{"this test binary", func() []byte {
+			b, err := os.ReadFile(self)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}, isDynamic(t, self), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := hasInterp(bytes.NewReader(tt.data()))
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("hasInterp = %v, %v; want %v, error %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+// isDynamic asks debug/elf, the reference hasInterp must agree with.
+func isDynamic(t *testing.T, path string) bool {
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return true
+		}
+	}
+	return false
+}
+
+func FuzzHasInterp(f *testing.F) {
+	f.Add(fakeELF(false))
+	f.Add(fakeELF(true))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := hasInterp(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		ef, err := elf.NewFile(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		want := false
+		for _, p := range ef.Progs {
+			if p.Type == elf.PT_INTERP {
+				want = true
+			}
+		}
+		if got != want {
+			t.Errorf("hasInterp = %v, debug/elf says %v", got, want)
+		}
+	})
 }

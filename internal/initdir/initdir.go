@@ -4,7 +4,6 @@
 package initdir
 
 import (
-	"debug/elf"
 	"errors"
 	"fmt"
 	"io"
@@ -131,14 +130,12 @@ func copySelf(dst string) error {
 // requireStatic refuses a dynamically linked oshim: inside a container its loader and
 // libc are not there, and every contracted container would fail to start.
 func requireStatic(f *os.File) error {
-	e, err := elf.NewFile(f)
+	dynamic, err := hasInterp(f)
 	if err != nil {
-		return fmt.Errorf("read own binary: %w", err)
+		return fmt.Errorf("read own binary %s: %w", f.Name(), err)
 	}
-	for _, p := range e.Progs {
-		if p.Type == elf.PT_INTERP {
-			return fmt.Errorf("this oshim binary is dynamically linked, so it cannot run as the in-container init: build it with CGO_ENABLED=0 (make build)")
-		}
+	if dynamic {
+		return fmt.Errorf("this oshim binary is dynamically linked, so it cannot run as the in-container init: build it with CGO_ENABLED=0 (make build)")
 	}
 	return nil
 }

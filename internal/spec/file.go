@@ -127,8 +127,9 @@ func (f *File) Changed() bool {
 
 // Save writes Object to Path atomically: it writes a temporary file in the same
 // directory, gives it Mode and the loaded file's owner, syncs it, renames it over
-// Path and syncs the directory. A crash leaves either the old or the new file, never a
-// mix, and the temporary file is removed on any failure. A symlink at Path is replaced
+// Path. A crash leaves either the old or the new file, never a mix, and the temporary
+// file is removed on any failure. The directory is not synced: a spec whose rename a
+// crash undid is the engine's again, and oshim rewrites it on the next create. A symlink at Path is replaced
 // by a regular file; its target is left as it was.
 func (f *File) Save() error {
 	if f.Object == nil {
@@ -138,7 +139,7 @@ func (f *File) Save() error {
 	if err != nil {
 		return fmt.Errorf("save %s: %w", f.Path, err)
 	}
-	var opts []atomicfile.Option
+	opts := []atomicfile.Option{atomicfile.OldIsFine()}
 	if f.owner != nil {
 		opts = append(opts, atomicfile.Owner(f.owner.Uid, f.owner.Gid))
 	}

@@ -49,7 +49,7 @@ func copyRootfs(t testing.TB, dst string) {
 	dir := cacheDir(t)
 	template.once.Do(func() {
 		template.dir = filepath.Join(dir, "rootfs")
-		template.err = buildRootfs(template.dir)
+		template.err = BuildRootfs(template.dir)
 	})
 	if template.err != nil {
 		t.Fatal(template.err)
@@ -59,7 +59,9 @@ func copyRootfs(t testing.TB, dst string) {
 	}
 }
 
-func buildRootfs(dir string) error {
+// BuildRootfs builds the busybox root filesystem Rootfs copies into dir, for
+// programs that are not tests (the benchmark).
+func BuildRootfs(dir string) error {
 	if err := checkStatic(busybox); err != nil {
 		return err
 	}

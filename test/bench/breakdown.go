@@ -1,0 +1,177 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/oshim/oshim/internal/report"
+)
+
+// Item is one measured part of oshim's cost, in ms.
+type Item struct {
+	Name    string  `json:"name"`
+	Summary Summary `json:"summary_ms"`
+}
+
+// Breakdown isolates oshim's own costs from the runtime's noise: processes whose
+// "runtime" is /bin/true, the in-container init run on the host, the rewrite's steps
+// in this process, and Go's package initialisation of oshim.
+type Breakdown struct {
+	Exec      []Item    `json:"exec"`
+	InProcess []Item    `json:"in_process"`
+	InitTrace InitTrace `json:"init_trace"`
+	// OshimBytes is the size of the binary copied into every container with the init.
+	OshimBytes int64 `json:"oshim_bytes"`
+}
+
+func breakdown(ws *workspace, o options) (*Breakdown, error) {
+	b := &Breakdown{OshimBytes: fileSize(ws.Oshim)}
+	tmpfs := filepath.Join(ws.Dir, "tmpfs")
+	if err := os.MkdirAll(tmpfs, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", tmpfs, err)
+	}
+	// The bench runs in its own mount namespace: this mount is invisible outside.
+	if err := unix.Mount("tmpfs", tmpfs, "tmpfs", 0, "size=256m"); err != nil {
+		return nil, fmt.Errorf("mount tmpfs on %s: %w", tmpfs, err)
+	}
+	defer unix.Unmount(tmpfs, unix.MNT_DETACH)
+	steps, initArgs, err := rewriteSteps(ws, tmpfs, o.Micro)
+	if err != nil {
+		return nil, err
+	}
+	b.InProcess = steps
+	if b.Exec, err = execCosts(ws, initArgs, o.Micro); err != nil {
+		return nil, err
+	}
+	if b.InitTrace, err = traceInit(ws, 20); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// execCosts times whole processes, interleaved round by round: every difference
+// between two rows is one part of oshim's cost.
+func execCosts(ws *workspace, initArgs []string, n int) ([]Item, error) {
+	truePath, state, err := ws.trueRuntime()
+	if err != nil {
+		return nil, err
+	}
+	l, err := newLauncher(ws.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer l.close()
+	bundle := filepath.Join(ws.Bundles, "breakdown")
+	if err := os.MkdirAll(bundle, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", bundle, err)
+	}
+	defer os.RemoveAll(bundle)
+	config := filepath.Join(bundle, "config.json")
+	oshimEnv := func(variant string) []string {
+		return []string{basePath, "OSHIM_RUNTIME=" + truePath, "OSHIM_CONFIG=" + ws.Configs[variant]}
+	}
+	type row struct {
+		name string
+		argv []string
+		env  []string
+	}
+	run := func(variant string) row {
+		return row{"oshim " + variant + " `run` -> true", []string{ws.Oshim, "--root", state, "run", "--bundle", bundle, "bd"}, oshimEnv(variant)}
+	}
+	crowded, err := crowdedConfig(ws, state)
+	if err != nil {
+		return nil, err
+	}
+	crowdedRun := run("require")
+	crowdedRun.name = fmt.Sprintf("oshim require `run` -> true, %d records in run_dir", crowdedRecords)
+	crowdedRun.env = []string{basePath, "OSHIM_RUNTIME=" + truePath, "OSHIM_CONFIG=" + crowded}
+	rows := []row{
+		{"true", []string{truePath}, []string{basePath}},
+		{"floor -> true", []string{ws.Floor, "run", "x"}, []string{basePath, "FLOOR_RUNTIME=" + truePath}},
+		run("passthrough"), run("require"), run("clear"), crowdedRun,
+		{"oshim init (verify only) -> true", []string{ws.Oshim, "init", "--", truePath}, []string{basePath}},
+		{"oshim init (as injected for clear) -> true", append(initArgs, truePath), []string{basePath}},
+	}
+	samples := make([][]float64, len(rows))
+	for round := range n {
+		for i, r := range rows {
+			// Every call rewrites config.json and records the container: start each
+			// from the template, outside the timing.
+			if err := os.WriteFile(config, ws.Runtimes[0].Template, 0o644); err != nil {
+				return nil, fmt.Errorf("write %s: %w", config, err)
+			}
+			res, err := l.call(r.argv, r.env)
+			if err != nil {
+				return nil, fmt.Errorf("breakdown %s (round %d): %w", r.name, round, err)
+			}
+			samples[i] = append(samples[i], ms(res.Wall))
+		}
+	}
+	items := make([]Item, len(rows))
+	for i, r := range rows {
+		items[i] = Item{Name: r.name, Summary: Summarize(samples[i])}
+	}
+	return items, nil
+}
+
+// crowdedRecords is how many records crowdedConfig leaves in its run directory: a
+// node with that many contracted containers.
+const crowdedRecords = 500
+
+// crowdedConfig writes the require contract with a run directory that already holds
+// crowdedRecords records of live containers: what a create costs on a busy node.
+func crowdedConfig(ws *workspace, root string) (string, error) {
+	dir := filepath.Join(ws.Dir, "run-crowded")
+	store := report.Store{Dir: dir}
+	for i := range crowdedRecords {
+		rec := &report.Container{ID: fmt.Sprintf("crowd-%d", i), Root: root, Contract: "bench-require", Created: time.Now().UTC(),
+			Before: map[string][]string{"bounding": {"CAP_KILL"}}, After: map[string][]string{"bounding": {"CAP_KILL", "CAP_SETPCAP"}}}
+		if err := store.Save(rec); err != nil {
+			return "", err
+		}
+	}
+	return ws.writeConfig("require-crowded", "require", dir)
+}
+
+// hostInitArgs turns the init's argv from a rewritten config.json into one that runs
+// on the host: the host's oshim instead of the mounted copy, no result FIFO (nobody
+// reads it), and the workload left for the caller to append.
+func hostInitArgs(oshim string, args []string) ([]string, error) {
+	i := slices.Index(args, "--")
+	if len(args) < 2 || args[1] != "init" || i < 0 {
+		return nil, fmt.Errorf("process.args %q do not start with oshim's init", args)
+	}
+	out := []string{oshim}
+	for j := 1; j < i; j++ {
+		if args[j] == "--result" {
+			j++
+			continue
+		}
+		out = append(out, args[j])
+	}
+	return append(out, "--"), nil
+}
+
+// timeIt runs setup (when not nil, untimed) and fn n times and summarises fn's wall
+// time in ms.
+func timeIt(n int, setup, fn func() error) (Summary, error) {
+	s := make([]float64, 0, n)
+	for range n {
+		if setup != nil {
+			if err := setup(); err != nil {
+				return Summary{}, err
+			}
+		}
+		start := time.Now()
+		if err := fn(); err != nil {
+			return Summary{}, err
+		}
+		s = append(s, ms(time.Since(start)))
+	}
+	return Summarize(s), nil
+}

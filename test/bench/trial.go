@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/oshim/oshim/internal/report"
+)
+
+// The two lifecycles measured: `run` of /bin/true in the foreground, and the engines'
+// create, start, wait for the exit, delete.
+const (
+	LifecycleRun   = "run"
+	LifecycleCycle = "create+start+delete"
+)
+
+// Lifecycles are measured in this order within a round.
+var Lifecycles = []string{LifecycleRun, LifecycleCycle}
+
+// setup is one configuration: a runtime called directly, through the floor, or through
+// oshim with one of the contracts.
+type setup struct {
+	Runtime  string
+	Variant  string
+	Bin      string
+	Env      []string
+	State    string // the runtime's --root
+	Template []byte // config.json of every bundle
+}
+
+// Name is "runtime/variant".
+func (s setup) Name() string { return s.Runtime + "/" + s.Variant }
+
+// argv is the call as an engine makes it: global --root, then the subcommand.
+func (s setup) argv(args ...string) []string {
+	return append([]string{s.Bin, "--root", s.State}, args...)
+}
+
+// Trial is one lifecycle of one container.
+type Trial struct {
+	// Wall is the whole lifecycle in ms, from the first call's start to the last one's
+	// end (for create+start+delete it includes the container's own run until it exits).
+	Wall float64
+	// Steps are the parts of Wall in ms: run; or create, start, wait, delete.
+	Steps map[string]float64
+	// CPU is the user + system time of the calls, in ms.
+	CPU float64
+}
+
+// trial runs one lifecycle of container id in a fresh bundle, then lets check look at
+// the bundle (nil: no check) before the bundle is removed.
+func trial(ws *workspace, l *launcher, s setup, lifecycle, id string, check func(bundle string) error) (Trial, error) {
+	bundle := filepath.Join(ws.Bundles, id)
+	if err := os.Mkdir(bundle, 0o755); err != nil {
+		return Trial{}, fmt.Errorf("create bundle: %w", err)
+	}
+	defer os.RemoveAll(bundle)
+	if err := os.WriteFile(filepath.Join(bundle, "config.json"), s.Template, 0o644); err != nil {
+		return Trial{}, fmt.Errorf("write config.json: %w", err)
+	}
+	t := Trial{Steps: map[string]float64{}}
+	step := func(name string, argv []string) error {
+		r, err := l.call(argv, s.Env)
+		t.Steps[name] = ms(r.Wall)
+		t.CPU += ms(r.CPU)
+		if err != nil {
+			return fmt.Errorf("%s %s of %s: %w", s.Name(), name, id, err)
+		}
+		return nil
+	}
+	start := time.Now()
+	switch lifecycle {
+	case LifecycleRun:
+		if err := step("run", s.argv("run", "--bundle", bundle, id)); err != nil {
+			return t, err
+		}
+	case LifecycleCycle:
+		pidFile := filepath.Join(bundle, "pid")
+		if err := step("create", s.argv("create", "--bundle", bundle, "--pid-file", pidFile, id)); err != nil {
+			return t, err
+		}
+		if err := step("start", s.argv("start", id)); err != nil {
+			return t, err
+		}
+		waited := time.Now()
+		if err := waitExit(pidFile); err != nil {
+			return t, fmt.Errorf("%s of %s: %w", s.Name(), id, err)
+		}
+		t.Steps["wait"] = ms(time.Since(waited))
+		// --force as podman calls it; the container has exited, so nothing is killed.
+		if err := step("delete", s.argv("delete", "--force", id)); err != nil {
+			return t, err
+		}
+	default:
+		return t, fmt.Errorf("unknown lifecycle %q", lifecycle)
+	}
+	t.Wall = ms(time.Since(start))
+	if check != nil {
+		if err := check(bundle); err != nil {
+			return t, fmt.Errorf("%s %s of %s does not do what the configuration is for: %w", s.Name(), lifecycle, id, err)
+		}
+	}
+	// Nothing deletes a `run` container through oshim, so its record stays until
+	// max_records prunes it. Remove it, so every round finds the same run directory.
+	// (delete removes the others' records: the parallel run counts what it leaves.)
+	if lifecycle == LifecycleRun {
+		if err := (report.Store{Dir: ws.RunDir}).Remove(s.State, id); err != nil {
+			return t, fmt.Errorf("remove the record of %s: %w", id, err)
+		}
+	}
+	return t, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
