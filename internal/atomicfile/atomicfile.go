@@ -1,5 +1,6 @@
 // Package atomicfile writes files so that a crash leaves the old content or the new,
-// never a mix: a temp file in the same directory, fsync, rename, fsync the directory.
+// never a mix: a temp file in the same directory, fsync, rename, fsync the directory
+// (callers may skip the fsyncs where durability buys nothing).
 package atomicfile
 
 import (
@@ -15,8 +16,8 @@ type Option func(*settings)
 type settings struct {
 	// prepare adjusts the new file before its content is written.
 	prepare []func(*os.File) error
-	// renameOnly skips the directory's fsync.
-	renameOnly bool
+	// renameOnly skips the directory's fsync; volatile every fsync.
+	renameOnly, volatile bool
 }
 
 // Owner gives the new file this owner when it differs from the writer's, e.g. when root
@@ -42,6 +43,15 @@ func Owner(uid, gid uint32) Option {
 // may be lost. It saves a journal commit on every container start.
 func OldIsFine() Option {
 	return func(s *settings) { s.renameOnly = true }
+}
+
+// Volatile skips every fsync, for a file that describes processes a crash of the
+// machine ends anyway, such as a container's record in the run directory: other
+// processes still never see it torn (the rename is atomic in the page cache), and
+// after a power loss nothing reads it. On a run directory that is not a tmpfs, the two
+// fsyncs cost more than the rest of the rewrite.
+func Volatile() Option {
+	return func(s *settings) { s.renameOnly, s.volatile = true, true }
 }
 
 // Write replaces path with data, with the given mode. Mode and options are applied
@@ -78,8 +88,10 @@ func Write(path string, data []byte, mode os.FileMode, opts ...Option) (err erro
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
+	if !set.volatile {
+		if err = tmp.Sync(); err != nil {
+			return fmt.Errorf("sync %s: %w", tmp.Name(), err)
+		}
 	}
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", tmp.Name(), err)

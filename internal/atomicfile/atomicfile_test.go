@@ -17,6 +17,7 @@ func TestWrite(t *testing.T) {
 		{description: "replaces an existing file", existing: []byte("old"), mode: 0o600},
 		{description: "mode is not subject to the umask", mode: 0o666},
 		{description: "replaces without syncing the directory", existing: []byte("old"), mode: 0o644, opts: []Option{OldIsFine()}},
+		{description: "volatile: no sync at all", existing: []byte("old"), mode: 0o600, opts: []Option{Volatile()}},
 		{description: "owner and no directory sync together", mode: 0o644, opts: []Option{Owner(uint32(os.Getuid()), uint32(os.Getgid())), OldIsFine()}},
 	}
 	for _, tc := range tests {

@@ -53,7 +53,8 @@ func ValidateID(id string) error {
 	return nil
 }
 
-// Save writes the record atomically, creating the container's directory.
+// Save writes the record atomically, creating the container's directory. It does not
+// fsync: a record describes a container that a crash of the machine ends.
 func (s Store) Save(c *Container) error {
 	dir, err := s.ContainerDir(c.Root, c.ID)
 	if err != nil {
@@ -66,7 +67,7 @@ func (s Store) Save(c *Container) error {
 	if err != nil {
 		return fmt.Errorf("encode record of %s: %w", c.ID, err)
 	}
-	return atomicfile.Write(filepath.Join(dir, recordFile), append(data, '\n'), 0o600)
+	return atomicfile.Write(filepath.Join(dir, recordFile), append(data, '\n'), 0o600, atomicfile.Volatile())
 }
 
 // Load reads a container's record. found is false when the container has none, which
