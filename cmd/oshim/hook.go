@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
 	"github.com/oshim/oshim/internal/config"
@@ -89,7 +90,10 @@ func newHook(configPath string) (*hook.Hook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find oshim's own path: %w", err)
 	}
-	return &hook.Hook{Config: cfg, ConfigPath: configPath, Store: report.Store{Dir: wrapper.HookRunDir(cfg)}, Self: self}, nil
+	return &hook.Hook{
+		Config: cfg, ConfigPath: configPath, Store: report.Store{Dir: wrapper.HookRunDir(cfg)}, Self: self,
+		Version: version, Log: logrus.New(), Rootful: wrapper.Rootful(),
+	}, nil
 }
 
 // collect runs the collector with the FIFO precreate handed down as fd 3.

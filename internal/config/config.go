@@ -46,6 +46,8 @@ type Config struct {
 	Set *contract.Set `toml:"-"`
 	// Warnings are things that work but are probably not what the admin meant.
 	Warnings []string `toml:"-"`
+	// ocsfLogDefault says OCSFLog is the default, not set by the file.
+	ocsfLogDefault bool
 }
 
 // Path returns the config path to use: env OSHIM_CONFIG, else DefaultPath.

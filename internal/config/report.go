@@ -29,7 +29,7 @@ func (c *Config) validateReport(data []byte, md toml.MetaData) error {
 // keys the file sets. ocsf_log = "" stays "": it turns the OCSF file off.
 func (c *Config) setReportDefaults(defined func(key string) bool) {
 	if !defined("ocsf_log") {
-		c.OCSFLog = report.DefaultOCSFPath
+		c.OCSFLog, c.ocsfLogDefault = report.DefaultOCSFPath, true
 	}
 	if c.OCSFMaxBytes == 0 {
 		c.OCSFMaxBytes = report.DefaultOCSFMaxBytes
@@ -39,7 +39,12 @@ func (c *Config) setReportDefaults(defined func(key string) bool) {
 	}
 }
 
-// OCSFSink is where the wrapper sends its OCSF events.
-func (c *Config) OCSFSink() report.Sink {
-	return report.Sink{Path: c.OCSFLog, MaxBytes: c.OCSFMaxBytes, Syslog: c.Syslog}
+// OCSFSink is where oshim sends its OCSF events. The default file is root's: for
+// another user (rootful is false) only a file the config names is written.
+func (c *Config) OCSFSink(rootful bool) report.Sink {
+	s := report.Sink{Path: c.OCSFLog, MaxBytes: c.OCSFMaxBytes, Syslog: c.Syslog}
+	if !rootful && c.ocsfLogDefault {
+		s.Path = ""
+	}
+	return s
 }

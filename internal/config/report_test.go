@@ -38,8 +38,15 @@ func TestReportKeys(t *testing.T) {
 					c.OCSFLog, c.OCSFMaxBytes, c.MaxRecords, c.Syslog, tt.wantLog, tt.wantMax, tt.wantRecs, tt.syslog)
 			}
 			want := report.Sink{Path: tt.wantLog, MaxBytes: tt.wantMax, Syslog: tt.syslog}
-			if got := c.OCSFSink(); got != want {
-				t.Fatalf("OCSFSink() = %+v, want %+v", got, want)
+			if got := c.OCSFSink(true); got != want {
+				t.Fatalf("OCSFSink(rootful) = %+v, want %+v", got, want)
+			}
+			// The default file is root's; a path the file names is written by anyone.
+			if tt.wantLog == report.DefaultOCSFPath {
+				want.Path = ""
+			}
+			if got := c.OCSFSink(false); got != want {
+				t.Fatalf("OCSFSink(rootless) = %+v, want %+v", got, want)
 			}
 		})
 	}

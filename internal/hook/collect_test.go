@@ -28,24 +28,7 @@ func TestCollect(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.description, func(t *testing.T) {
 			h := testHook(t, "repair")
-			var out bytes.Buffer
-			if err := h.Precreate(bytes.NewReader(proposed(t, nil)), &out); err != nil {
-				t.Fatal(err)
-			}
-			id := decode(t, out.Bytes()).Annotations[AnnotationRecord]
-			dir, _ := h.Store.InitDir(StoreRoot, id)
-			fifo, err := initdir.OpenResult(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tc.send != "" {
-				fd, err := unix.Open(initdir.ResultPath(dir), unix.O_WRONLY|unix.O_NONBLOCK, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				unix.Write(fd, []byte(tc.send))
-				unix.Close(fd)
-			}
+			id, dir, fifo := precreateWithResult(t, h, tc.send)
 			if tc.poststopFirst {
 				if err := h.Store.Remove(StoreRoot, id); err != nil {
 					t.Fatal(err)
@@ -73,4 +56,32 @@ func TestCollect(t *testing.T) {
 			}
 		})
 	}
+}
+
+// precreateWithResult runs precreate for the proposed spec, opens the result FIFO as
+// the collector holds it, and sends result into it as the init would ("" sends
+// nothing). It returns the record's name, the init directory and the FIFO.
+func precreateWithResult(t *testing.T, h *Hook, result string) (id, dir string, fifo *os.File) {
+	t.Helper()
+	var out bytes.Buffer
+	if err := h.Precreate(bytes.NewReader(proposed(t, nil)), &out); err != nil {
+		t.Fatal(err)
+	}
+	id = decode(t, out.Bytes()).Annotations[AnnotationRecord]
+	dir, err := h.Store.InitDir(StoreRoot, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fifo, err = initdir.OpenResult(dir); err != nil {
+		t.Fatal(err)
+	}
+	if result != "" {
+		fd, err := unix.Open(initdir.ResultPath(dir), unix.O_WRONLY|unix.O_NONBLOCK, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unix.Write(fd, []byte(result))
+		unix.Close(fd)
+	}
+	return id, dir, fifo
 }

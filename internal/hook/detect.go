@@ -30,6 +30,7 @@ func (h *Hook) Detect(stage string, in io.Reader) error {
 	if pl == nil {
 		return nil
 	}
+	h.findings(st.ID, st.Bundle).Skew(pl, proc)
 	if err := pl.Err(); err != nil {
 		// No record: the container will not exist, as in runtime mode, and no poststop
 		// may come to remove one.

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/initdir"
@@ -73,7 +77,57 @@ func testHook(t *testing.T, name string) *Hook {
 	if err := os.WriteFile(self, []byte(fakeSelf), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return &Hook{Config: cfg, ConfigPath: path, Store: report.Store{Dir: filepath.Join(dir, "run")}, Self: self}
+	// Registered after t.TempDir, so it runs before the directory is removed.
+	t.Cleanup(func() { waitForFakes(t, self) })
+	cfg.OCSFLog = filepath.Join(dir, "ocsf.jsonl")
+	return &Hook{Config: cfg, ConfigPath: path, Store: report.Store{Dir: filepath.Join(dir, "run")}, Self: self, Version: "1.2.3", Log: logrus.New(), Rootful: true}
+}
+
+// ocsfKinds returns the oshim_kind of every OCSF event the hook wrote, and the events'
+// lines.
+func ocsfKinds(t *testing.T, h *Hook) ([]string, string) {
+	t.Helper()
+	data, err := os.ReadFile(h.Config.OCSFLog)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ""
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var ev struct{ Unmapped map[string]any }
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("OCSF line %q: %v", line, err)
+		}
+		kinds = append(kinds, fmt.Sprint(ev.Unmapped["oshim_kind"]))
+	}
+	return kinds, string(data)
+}
+
+// waitForFakes waits until no process runs the fake oshim at self: precreate starts it
+// detached, as the result collector, and it writes into the test's directory.
+func waitForFakes(t testing.TB, self string) {
+	deadline := time.Now().Add(10 * time.Second)
+	for fakeRunning(self) {
+		if time.Now().After(deadline) {
+			t.Errorf("the fake oshim %s still runs after 10 s", self)
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// fakeRunning reports whether a process has self in its command line (a script's
+// interpreter gets the script's path as an argument).
+func fakeRunning(self string) bool {
+	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range cmdlines {
+		if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, []byte(self+"\x00")) {
+			return true
+		}
+	}
+	return false
 }
 
 // calls waits until the fake oshim was started n times and returns its calls.

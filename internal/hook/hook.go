@@ -15,7 +15,10 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/oshim/oshim/internal/config"
+	"github.com/oshim/oshim/internal/findings"
 	"github.com/oshim/oshim/internal/report"
 )
 
@@ -42,6 +45,20 @@ type Hook struct {
 	Store      report.Store
 	// Self is oshim's absolute path, for the hooks precreate adds to a spec.
 	Self string
+	// Version is oshim's version, for the OCSF events' metadata.product.
+	Version string
+	// Log gets warnings that must not fail the hook (an OCSF event not written).
+	Log *logrus.Logger
+	// Rootful is true for root of the initial user namespace; a rootless user's hooks
+	// write OCSF events only to a file the config names.
+	Rootful bool
+}
+
+// findings reports on a container to the config's OCSF sink: by its id from the
+// standard stages, by its record's name from precreate, which runs before the
+// container has an id.
+func (h *Hook) findings(id, bundle string) findings.Reporter {
+	return findings.Reporter{Sink: h.Config.OCSFSink(h.Rootful), Product: report.OshimProduct(h.Version), Log: h.Log, ContainerID: id, Bundle: bundle}
 }
 
 // readLimited reads all of r, refusing more than limit bytes.

@@ -56,6 +56,11 @@ func (h *Hook) Precreate(in io.Reader, out io.Writer) error {
 		_ = h.Store.Remove(StoreRoot, id)
 		return err
 	}
+	// A denied container's skew is reported by the createRuntime hook that refuses it,
+	// which knows the container's id; this one is reported under its record's name.
+	rep := h.findings(id, "")
+	rep.Skew(pl, proc)
+	rep.Rewrite(pl, proc, pl.Repair())
 	return nil
 }
 

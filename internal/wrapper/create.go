@@ -26,7 +26,7 @@ func (w *Wrapper) rewriteConfig() error {
 		return nil
 	}
 	c := pl.Contract
-	w.reportSkew(c, proc, pl)
+	w.findings().Skew(pl, proc)
 	if err := pl.Err(); err != nil {
 		return err
 	}
@@ -55,6 +55,6 @@ func (w *Wrapper) rewriteConfig() error {
 		return err
 	}
 	w.Log.WithFields(map[string]any{"id": w.Inv.ID, "contract": c.Name, "skew": rec.Skew, "repair": rec.Repair}).Info("contract applied")
-	w.reportRewrite(c, proc, pl, rec.Repair)
+	w.findings().Rewrite(pl, proc, rec.Repair)
 	return nil
 }

@@ -42,7 +42,7 @@ func (w *Wrapper) recordResult(res *initproc.Result, readErr error) {
 	if err := w.Store.Save(rec); err != nil {
 		w.Log.WithError(err).Warn("could not store the init's result")
 	}
-	w.reportResult(rec, m)
+	w.findings().Result(rec, m)
 }
 
 // dropInitCopy removes the container's copy of oshim once its init has run.

@@ -28,6 +28,10 @@ func HookRunDir(cfg *config.Config) string {
 	return runDir(cfg, outerUID("/proc/self/uid_map", os.Geteuid()), "")
 }
 
+// Rootful says whether oshim runs as root of the initial user namespace, which alone
+// gets the root-owned defaults (/run/oshim, /var/log/oshim/ocsf.jsonl).
+func Rootful() bool { return outerUID("/proc/self/uid_map", os.Geteuid()) == 0 }
+
 // runDir picks the run directory for a user whose id outside any user namespace is uid.
 func runDir(cfg *config.Config, uid int, xdgRuntimeDir string) string {
 	if cfg.RunDir != "" {
