@@ -68,6 +68,22 @@ func snapshot(t testing.TB, root string) map[string]string {
 	return out
 }
 
+// dirs returns every directory under root.
+func dirs(t testing.TB, root string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // runOp runs Install or Uninstall on root and returns what it printed.
 func runOp(t testing.TB, op func(Target, Options) error, tgt Target, root string, dryRun bool) (string, error) {
 	t.Helper()
@@ -91,7 +107,7 @@ func mustOp(t testing.TB, op func(Target, Options) error, tgt Target, root strin
 // It returns the snapshot after the first install.
 func checkLifecycle(t *testing.T, tgt Target, root string) map[string]string {
 	t.Helper()
-	before := snapshot(t, root)
+	before, beforeDirs := snapshot(t, root), dirs(t, root)
 	out := mustOp(t, Install, tgt, root, true)
 	if got := snapshot(t, root); !reflect.DeepEqual(got, before) {
 		t.Fatalf("dry run changed files:\n%s", out)
@@ -118,6 +134,9 @@ func checkLifecycle(t *testing.T, tgt Target, root string) map[string]string {
 	mustOp(t, Uninstall, tgt, root, false)
 	if got := snapshot(t, root); !reflect.DeepEqual(got, before) {
 		t.Fatalf("uninstall did not restore the files:\n%s", diffSnapshots(before, got))
+	}
+	if got := dirs(t, root); !reflect.DeepEqual(got, beforeDirs) {
+		t.Fatalf("uninstall left directories: %v, had %v", got, beforeDirs)
 	}
 	out = mustOp(t, Uninstall, tgt, root, false)
 	if !bytes.Contains([]byte(out), []byte("nothing to do")) {

@@ -37,7 +37,8 @@ func (h Host) read(p string) (file, error) {
 		return file{}, nil
 	}
 	if err != nil {
-		return file{}, fmt.Errorf("stat %s: %w", p, err)
+		// The *fs.PathError names the operation and the (host-rooted) path already.
+		return file{}, err
 	}
 	if !st.Mode().IsRegular() {
 		return file{}, fmt.Errorf("%s is not a regular file", p)
@@ -47,7 +48,7 @@ func (h Host) read(p string) (file, error) {
 	}
 	data, err := os.ReadFile(h.path(p))
 	if err != nil {
-		return file{}, fmt.Errorf("read %s: %w", p, err)
+		return file{}, err
 	}
 	return file{data: data, exists: true, mode: st.Mode().Perm()}, nil
 }

@@ -23,6 +23,9 @@ type Manifest struct {
 	Binary string `json:"binary"`
 	// Files are in the order they were written; uninstall goes backwards.
 	Files []Record `json:"files"`
+	// Dirs are the directories install created for its files and manifests; uninstall
+	// removes those that end up empty.
+	Dirs []string `json:"dirs,omitempty"`
 }
 
 // Action says how install touched a file.

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/oshim/oshim/internal/atomicfile"
@@ -51,6 +52,7 @@ func Install(t Target, o Options) error {
 	if err != nil {
 		return err
 	}
+	next.Dirs = newDirs(o.Host, prev, append(changes, change{path: mpath}))
 	mdata := next.encode()
 	if len(next.Files) == 0 {
 		mdata = nil
@@ -146,6 +148,9 @@ func Uninstall(t Target, o Options) error {
 	if err := apply(o.Host, mc); err != nil {
 		return err
 	}
+	if len(left) == 0 {
+		removeEmptyDirs(o.Host, o.Out, m.Dirs)
+	}
 	printNotes(o.Out, notes)
 	if len(problems) > 0 {
 		return fmt.Errorf("uninstall %s left some changes in place (kept in %s): %w", t.Engine(), mpath, errors.Join(problems...))
@@ -236,5 +241,42 @@ func withNewline(b []byte) string {
 func printNotes(w io.Writer, notes []string) {
 	for _, n := range notes {
 		fmt.Fprintf(w, "note: %s\n", n)
+	}
+}
+
+// newDirs lists the directories install creates for changes, after those an earlier
+// install (prev) created: every missing ancestor of a file it writes.
+func newDirs(h Host, prev *Manifest, changes []change) []string {
+	var dirs []string
+	seen := map[string]bool{}
+	if prev != nil {
+		for _, d := range prev.Dirs {
+			dirs, seen[d] = append(dirs, d), true
+		}
+	}
+	for _, c := range changes {
+		if c.remove {
+			continue
+		}
+		for d := filepath.Dir(c.path); d != "/" && d != "." && !seen[d]; d = filepath.Dir(d) {
+			if _, err := os.Lstat(h.path(d)); err == nil {
+				break
+			}
+			dirs, seen[d] = append(dirs, d), true
+		}
+	}
+	return dirs
+}
+
+// removeEmptyDirs removes the directories install created, deepest first, where
+// nothing else has been put since: another install's files, or the admin's, keep
+// theirs.
+func removeEmptyDirs(h Host, out io.Writer, dirs []string) {
+	sorted := slices.Clone(dirs)
+	slices.SortFunc(sorted, func(a, b string) int { return strings.Count(b, "/") - strings.Count(a, "/") })
+	for _, d := range sorted {
+		if err := os.Remove(h.path(d)); err == nil {
+			fmt.Fprintf(out, "removed %s/\n", d)
+		}
 	}
 }

@@ -8,6 +8,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -24,12 +25,19 @@ const (
 	denyMsg      = `contract "sandbox-supervisor": the spec withholds CAP_SETPCAP, which the workload requires (on_skew=deny)`
 )
 
-// oshimEnv points oshim at the bundle's real runtime and at
-// testdata/<mode>.toml.
+// oshimEnv points oshim at the bundle's real runtime and at the contracts of
+// testdata/<mode>.toml, with a run_dir of the test's own: the tests delete their
+// containers with the plain runtime, whose records must not pile up in /run/oshim.
 func oshimEnv(t *testing.T, b *harness.Bundle, mode string) []string {
 	t.Helper()
-	config, err := filepath.Abs(filepath.Join("testdata", mode+".toml"))
+	contracts, err := os.ReadFile(filepath.Join("testdata", mode+".toml"))
 	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config.toml")
+	head := fmt.Sprintf("run_dir = %q\n", filepath.Join(dir, "run"))
+	if err := os.WriteFile(config, append([]byte(head), contracts...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return []string{"OSHIM_RUNTIME=" + b.Runtime, "OSHIM_CONFIG=" + config}
