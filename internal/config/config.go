@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -144,17 +143,15 @@ func (c *Config) validateRuntime() error {
 	return nil
 }
 
-var contractNum = regexp.MustCompile(`^contract #(\d+)`)
-
 // withContractLine adds the line of the contract's [[contract]] header to a validation
-// error that names the contract by number.
+// error that names the contract by number ("contract #N...").
 func withContractLine(data []byte, err error) error {
-	m := contractNum.FindStringSubmatch(err.Error())
-	if m == nil {
+	// Not a regexp: a package-level one is compiled by every oshim call, for an error
+	// path.
+	var n int
+	if _, serr := fmt.Sscanf(err.Error(), "contract #%d", &n); serr != nil {
 		return err
 	}
-	var n int
-	fmt.Sscan(m[1], &n)
 	count := 0
 	for i, line := range strings.Split(string(data), "\n") {
 		if strings.TrimSpace(line) == "[[contract]]" {

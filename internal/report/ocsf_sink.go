@@ -24,10 +24,9 @@ type Sink struct {
 	// Syslog also sends each event, as its JSON text, to syslog with facility daemon
 	// and tag "oshim", at a priority that follows the event's severity.
 	Syslog bool
-	// SyslogNetwork and SyslogAddr select a syslog server as log/syslog.Dial does;
-	// both empty means the local one.
-	SyslogNetwork string
-	SyslogAddr    string
+	// SyslogSocket is the local syslog daemon's unix socket; "" tries /dev/log,
+	// /var/run/syslog and /var/run/log.
+	SyslogSocket string
 }
 
 // Emit writes the events. A failure of the file or of syslog does not stop the other;

@@ -313,7 +313,7 @@ func TestOCSFSinkSyslog(t *testing.T) {
 	}
 	defer conn.Close()
 	path := filepath.Join(t.TempDir(), "ocsf.jsonl")
-	s := Sink{Path: path, Syslog: true, SyslogNetwork: "unixgram", SyslogAddr: sock}
+	s := Sink{Path: path, Syslog: true, SyslogSocket: sock}
 	findings := ocsfTestFindings()
 	tests := []struct {
 		name     string
@@ -365,7 +365,7 @@ func TestOCSFSinkReportsEachFailure(t *testing.T) {
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := Sink{Path: filepath.Join(blocker, "ocsf.jsonl"), Syslog: true, SyslogNetwork: "unixgram", SyslogAddr: filepath.Join(dir, "no.sock")}
+	s := Sink{Path: filepath.Join(blocker, "ocsf.jsonl"), Syslog: true, SyslogSocket: filepath.Join(dir, "no.sock")}
 	err := s.Emit(ocsfSinkEvent(t, "f", 1))
 	if err == nil || !strings.Contains(err.Error(), "create directory of") || !strings.Contains(err.Error(), "connect to syslog") {
 		t.Fatalf("Emit = %v, want both the file's and syslog's failure", err)
