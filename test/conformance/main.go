@@ -62,7 +62,7 @@ func main() {
 	if err != nil {
 		cache = os.TempDir()
 	}
-	flag.StringVar(&o.Oshim, "oshim", "", "oshim binary (default: build ./cmd/oshim like `make build`)")
+	flag.StringVar(&o.Oshim, "oshim", "", "oshim binary (default: build ./cmd/oshim as make build does)")
 	flag.StringVar(&o.Runtime, "runtime", "crun", "the runtime: name on PATH or path")
 	flag.StringVar(&o.Version, "version", DefaultVersion, "version of "+Module+" to build")
 	flag.StringVar(&o.OCIVersion, "oci-version", "1.0.2", "ociVersion the suite writes into its specs (crun 1.8.1 rejects 1.3.0)")
