@@ -70,20 +70,26 @@ unit:
 e2e: deps
 	$(GO) test -count=1 -timeout 40m -v ./test/...
 
-# fuzz runs each fuzz target for FUZZTIME (go test allows one target per run). A failing
-# input is saved under testdata/fuzz and replayed first by the retry, so a real bug fails
-# twice; a run that fails once and passes on the retry hit the fuzz engine's own
-# worker-hang detection on a loaded machine, and is reported but not fatal.
+# fuzz runs each fuzz target for FUZZTIME (go test allows one target per run). A real
+# finding writes its input under testdata/fuzz: the run fails, and so does the retry,
+# which replays saved inputs first. A run that fails with "context deadline exceeded"
+# and wrote no input hit the Go 1.26 fuzz coordinator's race at the -fuzztime deadline
+# (golang/go#75804, fixed in Go 1.27), seen on loaded machines: it is reported, not
+# fatal. Any other failure is retried once.
+FUZZLOG := /tmp/oshim-fuzz.log
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 		dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
 		for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
 			echo "fuzz $$pkg $$f"; \
-			if ! $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s $$pkg > /tmp/oshim-fuzz.log 2>&1; then \
-				grep -v 'elapsed:' /tmp/oshim-fuzz.log | tail -20; \
-				echo "retrying $$f"; \
-				$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s $$pkg > /tmp/oshim-fuzz.log 2>&1 || { cat /tmp/oshim-fuzz.log; exit 1; }; \
+			if $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s $$pkg > $(FUZZLOG) 2>&1; then continue; fi; \
+			if grep -q 'context deadline exceeded' $(FUZZLOG) && ! grep -q 'Failing input written' $(FUZZLOG); then \
+				echo "$$f: the fuzz coordinator's deadline race (golang/go#75804), no failing input: not a finding"; \
+				continue; \
 			fi; \
+			grep -v 'elapsed:' $(FUZZLOG) | tail -20; \
+			echo "retrying $$f"; \
+			$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s $$pkg > $(FUZZLOG) 2>&1 || { cat $(FUZZLOG); exit 1; }; \
 		done; \
 	done
 

@@ -143,7 +143,7 @@ func crowdedConfig(ws *workspace, root string) (string, error) {
 // reads it), and the workload left for the caller to append.
 func hostInitArgs(oshim string, args []string) ([]string, error) {
 	i := slices.Index(args, "--")
-	if len(args) < 2 || args[1] != "init" || i < 0 {
+	if len(args) < 2 || args[1] != "init" || i < 2 {
 		return nil, fmt.Errorf("process.args %q do not start with oshim's init", args)
 	}
 	out := []string{oshim}

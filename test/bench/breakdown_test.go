@@ -22,6 +22,7 @@ func TestHostInitArgs(t *testing.T) {
 		{name: "verify only", args: []string{"/dev/.oshim/oshim", "init", "--", "/bin/true"}, want: []string{"/host/oshim", "init", "--"}},
 		{name: "not the init", args: []string{"/bin/true"}, wantErr: true},
 		{name: "no workload separator", args: []string{"/dev/.oshim/oshim", "init", "--clear-bounding"}, wantErr: true},
+		{name: "the separator before init", args: []string{"--", "init"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
