@@ -8,7 +8,7 @@ import (
 // findings reports on this call's container to the config's OCSF sink.
 func (w *Wrapper) findings() findings.Reporter {
 	return findings.Reporter{
-		Sink: w.Config.OCSFSink(Rootful()), Product: report.OshimProduct(w.Version), Log: w.Log,
+		Sink: w.Config.OCSFSink(w.rootful), Product: report.OshimProduct(w.Version), Log: w.Log,
 		ContainerID: w.Inv.ID, Bundle: w.Inv.Bundle,
 	}
 }

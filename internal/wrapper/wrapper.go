@@ -4,6 +4,7 @@
 package wrapper
 
 import (
+	"os"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -28,6 +29,8 @@ type Wrapper struct {
 
 	// initInjected is set by the rewrite when the container's first process is the init.
 	initInjected bool
+	// rootful: oshim runs as root of the initial user namespace (see Rootful).
+	rootful bool
 }
 
 // New builds a wrapper for one call; cfg is the loaded admin config.
@@ -36,7 +39,12 @@ func New(args []string, inv *runtimeargs.Invocation, cfg *config.Config, log *lo
 	if err != nil {
 		return nil, err
 	}
-	return &Wrapper{Args: args, Inv: inv, Config: cfg, Runtime: rt, Log: log, Store: report.Store{Dir: RunDir(cfg)}}, nil
+	// One read of uid_map serves the run directory and the OCSF sink.
+	uid := outerUID("/proc/self/uid_map", os.Geteuid())
+	return &Wrapper{
+		Args: args, Inv: inv, Config: cfg, Runtime: rt, Log: log,
+		Store: report.Store{Dir: runDir(cfg, uid, os.Getenv("XDG_RUNTIME_DIR"))}, rootful: uid == 0,
+	}, nil
 }
 
 // Run handles the call. It returns only on error, or with the exit status of a runtime

@@ -5,9 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
+	"github.com/oshim/oshim/internal/caps"
 	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
 )
@@ -16,7 +16,10 @@ import (
 // runtimes: it needs CAP_SETPCAP effective, which a root process only keeps
 // across exec when it is in the bounding set too.
 func TestSupervisorBaseline(t *testing.T) {
-	lastCap := readLastCap(t)
+	lastCap, err := caps.LastCap()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -228,17 +231,4 @@ func execProcess(t *testing.T, b *harness.Bundle) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-func readLastCap(t *testing.T) int {
-	t.Helper()
-	data, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil {
-		t.Fatalf("cap_last_cap: %v", err)
-	}
-	return n
 }
