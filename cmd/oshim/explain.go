@@ -9,7 +9,7 @@ import (
 
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/explain"
-	"github.com/oshim/oshim/internal/wrapper"
+	"github.com/oshim/oshim/internal/host"
 )
 
 // explainWontStart is explain's exit status when the container would not start.
@@ -59,7 +59,7 @@ func runExplain(args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	ex, err := explain.Explain(cfg, path, wrapper.RunDir(cfg))
+	ex, err := explain.Explain(cfg, path, host.Detect().RunDir(cfg.RunDir))
 	if err != nil {
 		return fail(err)
 	}

@@ -13,8 +13,9 @@ import (
 
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/hook"
-	"github.com/oshim/oshim/internal/report"
-	"github.com/oshim/oshim/internal/wrapper"
+	"github.com/oshim/oshim/internal/host"
+	"github.com/oshim/oshim/internal/ocsf"
+	"github.com/oshim/oshim/internal/records"
 )
 
 func init() {
@@ -66,7 +67,7 @@ func runHook(args []string) int {
 	case "precreate":
 		err = h.Precreate(os.Stdin, os.Stdout)
 	case "createRuntime", "prestart":
-		err = h.Detect(stage, os.Stdin)
+		err = h.Detect(os.Stdin)
 	case "poststop":
 		err = h.Poststop(os.Stdin)
 	case "collect":
@@ -90,9 +91,15 @@ func newHook(configPath string) (*hook.Hook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find oshim's own path: %w", err)
 	}
+	facts := host.Detect()
+	store, err := records.Open(facts.HookRunDir(cfg.RunDir))
+	if err != nil {
+		return nil, err
+	}
+	log := logrus.New()
 	return &hook.Hook{
-		Config: cfg, ConfigPath: configPath, Store: report.Store{Dir: wrapper.HookRunDir(cfg)}, Self: self,
-		Version: version, Log: logrus.New(), Rootful: wrapper.Rootful(),
+		Config: cfg, ConfigPath: configPath, Store: store, Self: self, Log: log,
+		Report: ocsf.Reporter{Sink: cfg.OCSFSink(facts.Rootful()), Product: ocsf.OshimProduct(version), Log: log},
 	}, nil
 }
 

@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/oshim/oshim/internal/config"
-	"github.com/oshim/oshim/internal/report"
-	"github.com/oshim/oshim/internal/wrapper"
+	"github.com/oshim/oshim/internal/host"
+	"github.com/oshim/oshim/internal/records"
 )
 
 func init() {
@@ -49,7 +49,7 @@ func runReport(args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	store := report.Store{Dir: wrapper.RunDir(cfg)}
+	store := records.Store{Dir: host.Detect().RunDir(cfg.RunDir)}
 	entries, err := store.List()
 	if err != nil {
 		return fail(err)
@@ -64,13 +64,13 @@ func runReport(args []string) int {
 // filterEntries keeps the entries of the runtime root, when one is given, and drops
 // directories without a record: they belong to a create in progress or to one that
 // failed, and hold nothing to report.
-func filterEntries(entries []report.Entry, root optionalString) []report.Entry {
-	var out []report.Entry
+func filterEntries(entries []records.Entry, root optionalString) []records.Entry {
+	var out []records.Entry
 	for _, e := range entries {
 		if errors.Is(e.Err, fs.ErrNotExist) {
 			continue
 		}
-		if root.set && e.Key != report.RootKey(root.value) {
+		if root.set && e.Key != records.RootKey(root.value) {
 			continue
 		}
 		out = append(out, e)
@@ -78,9 +78,9 @@ func filterEntries(entries []report.Entry, root optionalString) []report.Entry {
 	return out
 }
 
-func reportAll(store report.Store, entries []report.Entry, asJSON bool) int {
+func reportAll(store records.Store, entries []records.Entry, asJSON bool) int {
 	if asJSON {
-		records := []*report.Container{}
+		records := []*records.Container{}
 		for _, e := range entries {
 			if e.Record == nil {
 				fmt.Fprintf(os.Stderr, "oshim: container %s: %v\n", e.ID, e.Err)
@@ -97,14 +97,14 @@ func reportAll(store report.Store, entries []report.Entry, asJSON bool) int {
 		fmt.Printf("no contracted containers recorded in %s\n", store.Dir)
 		return 0
 	}
-	if err := report.WriteTable(os.Stdout, entries); err != nil {
+	if err := records.WriteTable(os.Stdout, entries); err != nil {
 		return fail(err)
 	}
 	return 0
 }
 
-func reportOne(store report.Store, entries []report.Entry, id string, asJSON bool) int {
-	var found []report.Entry
+func reportOne(store records.Store, entries []records.Entry, id string, asJSON bool) int {
+	var found []records.Entry
 	for _, e := range entries {
 		if e.ID == id {
 			found = append(found, e)
@@ -130,7 +130,7 @@ func reportOne(store report.Store, entries []report.Entry, id string, asJSON boo
 	if asJSON {
 		err = printJSON(e.Record)
 	} else {
-		err = report.WriteText(os.Stdout, e.Record)
+		err = records.WriteText(os.Stdout, e.Record)
 	}
 	if err != nil {
 		return fail(err)

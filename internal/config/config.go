@@ -30,13 +30,13 @@ type Config struct {
 	Contracts []contract.Contract `toml:"contract"`
 
 	// OCSFLog is the file OCSF events are appended to; "" writes none. Unset, it is
-	// report.DefaultOCSFPath.
+	// ocsf.DefaultPath.
 	OCSFLog string `toml:"ocsf_log"`
-	// OCSFMaxBytes caps OCSFLog before it is rotated; unset or 0, report.DefaultOCSFMaxBytes.
+	// OCSFMaxBytes caps OCSFLog before it is rotated; unset or 0, ocsf.DefaultMaxBytes.
 	OCSFMaxBytes int64 `toml:"ocsf_max_bytes"`
 	// Syslog also sends every OCSF event to the local syslog (journald reads it too).
 	Syslog bool `toml:"syslog"`
-	// MaxRecords caps the per-container records in RunDir; unset, report.DefaultMaxRecords.
+	// MaxRecords caps the per-container records in RunDir; unset, records.DefaultMaxRecords.
 	MaxRecords int `toml:"max_records"`
 
 	// Path is the file this was loaded from; empty when there was none.
@@ -144,21 +144,19 @@ func (c *Config) validateRuntime() error {
 }
 
 // withContractLine adds the line of the contract's [[contract]] header to a validation
-// error that names the contract by number ("contract #N...").
+// error about one contract.
 func withContractLine(data []byte, err error) error {
-	// Not a regexp: a package-level one is compiled by every oshim call, for an error
-	// path.
-	var n int
-	if _, serr := fmt.Sscanf(err.Error(), "contract #%d", &n); serr != nil {
+	var invalid *contract.InvalidError
+	if !errors.As(err, &invalid) {
 		return err
 	}
 	count := 0
 	for i, line := range strings.Split(string(data), "\n") {
 		if strings.TrimSpace(line) == "[[contract]]" {
-			count++
-			if count == n {
+			if count == invalid.Index {
 				return fmt.Errorf("line %d: %w", i+1, err)
 			}
+			count++
 		}
 	}
 	return err

@@ -6,7 +6,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/ocsf"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // validateReport checks the keys for oshim's reports: where OCSF events go and how many
@@ -16,11 +17,11 @@ func (c *Config) validateReport(data []byte, md toml.MetaData) error {
 		return fmt.Errorf("line %d: ocsf_log = %q: must be an absolute path, or \"\" to write no OCSF file", lineOfKey(data, "ocsf_log"), c.OCSFLog)
 	}
 	if c.OCSFMaxBytes < 0 {
-		return fmt.Errorf("line %d: ocsf_max_bytes = %d: must be a positive number of bytes (0: the default, %d)", lineOfKey(data, "ocsf_max_bytes"), c.OCSFMaxBytes, report.DefaultOCSFMaxBytes)
+		return fmt.Errorf("line %d: ocsf_max_bytes = %d: must be a positive number of bytes (0: the default, %d)", lineOfKey(data, "ocsf_max_bytes"), c.OCSFMaxBytes, ocsf.DefaultMaxBytes)
 	}
 	// An explicit 0 would mean no record at all, and exec sessions are capped by them.
 	if md.IsDefined("max_records") && c.MaxRecords < 1 {
-		return fmt.Errorf("line %d: max_records = %d: must be at least 1 (default %d)", lineOfKey(data, "max_records"), c.MaxRecords, report.DefaultMaxRecords)
+		return fmt.Errorf("line %d: max_records = %d: must be at least 1 (default %d)", lineOfKey(data, "max_records"), c.MaxRecords, records.DefaultMaxRecords)
 	}
 	return nil
 }
@@ -29,20 +30,20 @@ func (c *Config) validateReport(data []byte, md toml.MetaData) error {
 // keys the file sets. ocsf_log = "" stays "": it turns the OCSF file off.
 func (c *Config) setReportDefaults(defined func(key string) bool) {
 	if !defined("ocsf_log") {
-		c.OCSFLog, c.ocsfLogDefault = report.DefaultOCSFPath, true
+		c.OCSFLog, c.ocsfLogDefault = ocsf.DefaultPath, true
 	}
 	if c.OCSFMaxBytes == 0 {
-		c.OCSFMaxBytes = report.DefaultOCSFMaxBytes
+		c.OCSFMaxBytes = ocsf.DefaultMaxBytes
 	}
 	if !defined("max_records") {
-		c.MaxRecords = report.DefaultMaxRecords
+		c.MaxRecords = records.DefaultMaxRecords
 	}
 }
 
 // OCSFSink is where oshim sends its OCSF events. The default file is root's: for
 // another user (rootful is false) only a file the config names is written.
-func (c *Config) OCSFSink(rootful bool) report.Sink {
-	s := report.Sink{Path: c.OCSFLog, MaxBytes: c.OCSFMaxBytes, Syslog: c.Syslog}
+func (c *Config) OCSFSink(rootful bool) ocsf.Sink {
+	s := ocsf.Sink{Path: c.OCSFLog, MaxBytes: c.OCSFMaxBytes, Syslog: c.Syslog}
 	if !rootful && c.ocsfLogDefault {
 		s.Path = ""
 	}

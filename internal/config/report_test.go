@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/ocsf"
+	"github.com/oshim/oshim/internal/records"
 )
 
 func TestReportKeys(t *testing.T) {
@@ -18,14 +19,14 @@ func TestReportKeys(t *testing.T) {
 		wantRecs int
 		syslog   bool
 	}{
-		{name: "defaults", text: "", wantLog: report.DefaultOCSFPath, wantMax: report.DefaultOCSFMaxBytes, wantRecs: report.DefaultMaxRecords},
-		{name: "empty ocsf_log turns the file off", text: "ocsf_log = \"\"\n", wantLog: "", wantMax: report.DefaultOCSFMaxBytes, wantRecs: report.DefaultMaxRecords},
+		{name: "defaults", text: "", wantLog: ocsf.DefaultPath, wantMax: ocsf.DefaultMaxBytes, wantRecs: records.DefaultMaxRecords},
+		{name: "empty ocsf_log turns the file off", text: "ocsf_log = \"\"\n", wantLog: "", wantMax: ocsf.DefaultMaxBytes, wantRecs: records.DefaultMaxRecords},
 		{
 			name:    "every key set",
 			text:    "ocsf_log = \"/var/log/x.jsonl\"\nocsf_max_bytes = 4096\nsyslog = true\nmax_records = 7\n",
 			wantLog: "/var/log/x.jsonl", wantMax: 4096, wantRecs: 7, syslog: true,
 		},
-		{name: "ocsf_max_bytes 0 is the default", text: "ocsf_max_bytes = 0\n", wantLog: report.DefaultOCSFPath, wantMax: report.DefaultOCSFMaxBytes, wantRecs: report.DefaultMaxRecords},
+		{name: "ocsf_max_bytes 0 is the default", text: "ocsf_max_bytes = 0\n", wantLog: ocsf.DefaultPath, wantMax: ocsf.DefaultMaxBytes, wantRecs: records.DefaultMaxRecords},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,12 +38,12 @@ func TestReportKeys(t *testing.T) {
 				t.Fatalf("ocsf_log %q ocsf_max_bytes %d max_records %d syslog %t; want %q %d %d %t",
 					c.OCSFLog, c.OCSFMaxBytes, c.MaxRecords, c.Syslog, tt.wantLog, tt.wantMax, tt.wantRecs, tt.syslog)
 			}
-			want := report.Sink{Path: tt.wantLog, MaxBytes: tt.wantMax, Syslog: tt.syslog}
+			want := ocsf.Sink{Path: tt.wantLog, MaxBytes: tt.wantMax, Syslog: tt.syslog}
 			if got := c.OCSFSink(true); got != want {
 				t.Fatalf("OCSFSink(rootful) = %+v, want %+v", got, want)
 			}
 			// The default file is root's; a path the file names is written by anyone.
-			if tt.wantLog == report.DefaultOCSFPath {
+			if tt.wantLog == ocsf.DefaultPath {
 				want.Path = ""
 			}
 			if got := c.OCSFSink(false); got != want {
@@ -57,7 +58,7 @@ func TestReportKeysOfAMissingFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.OCSFLog != report.DefaultOCSFPath || c.OCSFMaxBytes != report.DefaultOCSFMaxBytes || c.MaxRecords != report.DefaultMaxRecords {
+	if c.OCSFLog != ocsf.DefaultPath || c.OCSFMaxBytes != ocsf.DefaultMaxBytes || c.MaxRecords != records.DefaultMaxRecords {
 		t.Fatalf("defaults not set: %+v", c)
 	}
 }

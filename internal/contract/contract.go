@@ -4,6 +4,7 @@ package contract
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/oshim/oshim/internal/caps"
 )
@@ -39,6 +40,12 @@ func (c *Contract) Required() caps.Set {
 	return s
 }
 
+// grants reports whether the contract adds capabilities to a spec that withholds them.
+// An unset on_skew means repair.
+func (c *Contract) grants() bool {
+	return len(c.Require) > 0 && (c.OnSkew == Repair || c.OnSkew == "")
+}
+
 // Validate checks what the field types cannot check alone. Errors name the contract.
 func (c *Contract) Validate() error {
 	if c.Name == "" {
@@ -49,6 +56,12 @@ func (c *Contract) Validate() error {
 	}
 	if c.Bounding == BoundingClear && !c.WantsInit() {
 		return fmt.Errorf("contract %q: bounding = \"clear\" needs the in-container init; remove init = false", c.Name)
+	}
+	if c.Bounding == BoundingClear && c.OnSkew == Report {
+		return fmt.Errorf("contract %q: on_skew = \"report\" only observes (it lends, grants and refuses nothing), so it cannot clear the bounding set: use on_skew = \"repair\" or \"deny\" with bounding = \"clear\", or keep bounding = \"spec\"", c.Name)
+	}
+	if c.Selectable && c.grants() {
+		return fmt.Errorf("contract %q: selectable = true with on_skew = \"repair\" and a require list would let any container gain %s by annotation; a contract that containers may pick must not grant: set on_skew = \"deny\" or \"report\", or remove selectable", c.Name, strings.Join(c.Required().Names(), ", "))
 	}
 	if c.Match.empty() && !c.Selectable {
 		return fmt.Errorf("contract %q: it can never apply: give match.commands or match.annotations, match.all = true, or selectable = true", c.Name)

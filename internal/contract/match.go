@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
+
+	"github.com/oshim/oshim/internal/annotation"
 )
 
 // Match selects containers. Every condition given must hold.
@@ -50,39 +53,104 @@ func (m *Match) compile() error {
 
 // Matches reports whether a container with this args[0] and these annotations is selected.
 func (m *Match) Matches(arg0 string, annotations map[string]string) bool {
+	return m.evaluate(arg0, annotations, nil)
+}
+
+// Explain is Matches, condition by condition: the reasons the rules hold, or the
+// reasons they do not, with annotations considered in sorted order.
+func (m *Match) Explain(arg0 string, annotations map[string]string) (bool, []string) {
+	var why []string
+	ok := m.evaluate(arg0, annotations, func(w string) { why = append(why, w) })
+	return ok, why
+}
+
+// evaluate checks every condition; why, when not nil, gets one line per condition.
+// Without why it stops at the first condition that fails.
+func (m *Match) evaluate(arg0 string, annotations map[string]string, why func(string)) bool {
 	if m.empty() {
+		if why != nil {
+			why("it has no match rules: only the annotation " + annotation.Contract + " selects it (selectable = true)")
+		}
 		return false
 	}
 	if m.All {
+		if why != nil {
+			why("match.all = true matches every container")
+		}
 		return true
 	}
-	if len(m.Commands) > 0 && !m.matchesCommand(arg0) {
-		return false
-	}
-	for _, r := range m.keys {
-		if !r.matchesAny(annotations) {
+	ok := true
+	if len(m.Commands) > 0 {
+		hit, found := m.commandHit(arg0)
+		switch {
+		case found && why != nil:
+			why(fmt.Sprintf("match.commands '%s' matches args[0] %q", hit, arg0))
+		case !found && why != nil:
+			pats := make([]string, len(m.Commands))
+			for i, p := range m.Commands {
+				pats[i] = "'" + p.String() + "'"
+			}
+			why(fmt.Sprintf("args[0] %q matches none of match.commands %s", arg0, strings.Join(pats, ", ")))
+		case !found:
 			return false
 		}
+		ok = ok && found
 	}
-	return true
+	var order []string
+	if why != nil {
+		order = sortedKeys(annotations)
+	}
+	for _, r := range m.keys {
+		key, found := r.hit(annotations, order)
+		switch {
+		case found && why != nil:
+			why(fmt.Sprintf("match.annotations '%s' = '%s' matches annotation %s=%q", r.key, r.value, key, annotations[key]))
+		case !found && why != nil:
+			why(fmt.Sprintf("no annotation matches match.annotations '%s' = '%s'", r.key, r.value))
+		case !found:
+			return false
+		}
+		ok = ok && found
+	}
+	return ok
 }
 
-func (m *Match) matchesCommand(arg0 string) bool {
+// commandHit is the first of match.commands that matches arg0.
+func (m *Match) commandHit(arg0 string) (string, bool) {
 	for _, p := range m.Commands {
 		if p.re.MatchString(arg0) {
-			return true
+			return p.String(), true
 		}
 	}
-	return false
+	return "", false
 }
 
-func (r annotationRule) matchesAny(annotations map[string]string) bool {
-	for k, v := range annotations {
-		if r.key.MatchString(k) && r.value.MatchString(v) {
-			return true
+// hit is an annotation whose key and value match the rule, looked for in order when
+// order is given, else in the map's order.
+func (r annotationRule) hit(annotations map[string]string, order []string) (string, bool) {
+	if order == nil {
+		for k, v := range annotations {
+			if r.key.MatchString(k) && r.value.MatchString(v) {
+				return k, true
+			}
+		}
+		return "", false
+	}
+	for _, k := range order {
+		if r.key.MatchString(k) && r.value.MatchString(annotations[k]) {
+			return k, true
 		}
 	}
-	return false
+	return "", false
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // unanchored lists the patterns that are not anchored at both ends: "sandbox" also

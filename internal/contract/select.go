@@ -4,15 +4,20 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/oshim/oshim/internal/annotation"
 )
 
-// Annotations a container may carry to choose or narrow its contract. They can never
-// widen one: the people who write pod specs are not the people who write node config.
-const (
-	AnnotationName     = "io.oshim.contract"
-	AnnotationOnSkew   = "io.oshim.on-skew"
-	AnnotationBounding = "io.oshim.bounding"
-)
+// InvalidError is a contract the config cannot hold, by its place in the file.
+type InvalidError struct {
+	// Index counts the [[contract]] tables from 0.
+	Index int
+	Err   error
+}
+
+func (e *InvalidError) Error() string { return fmt.Sprintf("contract #%d: %v", e.Index+1, e.Err) }
+
+func (e *InvalidError) Unwrap() error { return e.Err }
 
 // Set is the admin's validated contracts, in file order.
 type Set struct {
@@ -27,10 +32,10 @@ func NewSet(list []Contract) (*Set, []string, error) {
 	for i := range list {
 		c := &list[i]
 		if err := c.Validate(); err != nil {
-			return nil, nil, fmt.Errorf("contract #%d: %w", i+1, err)
+			return nil, nil, &InvalidError{Index: i, Err: err}
 		}
 		if seen[c.Name] {
-			return nil, nil, fmt.Errorf("contract #%d: name %q is used twice", i+1, c.Name)
+			return nil, nil, &InvalidError{Index: i, Err: fmt.Errorf("name %q is used twice", c.Name)}
 		}
 		seen[c.Name] = true
 		if err := c.Match.compile(); err != nil {
@@ -81,15 +86,15 @@ func (s *Set) Select(arg0 string, annotations map[string]string) (*Contract, err
 		}
 	}
 	chosen := matched
-	if name, ok := annotations[AnnotationName]; ok {
+	if name, ok := annotations[annotation.Contract]; ok {
 		picked, found := s.Lookup(name)
 		switch {
 		case !found:
-			return nil, fmt.Errorf("annotation %s=%q names no contract in the node's config (known: %s)", AnnotationName, name, strings.Join(s.names(), ", "))
+			return nil, fmt.Errorf("annotation %s=%q names no contract in the node's config (known: %s)", annotation.Contract, name, strings.Join(s.names(), ", "))
 		case matched != nil && matched != picked:
-			return nil, fmt.Errorf("annotation %s=%q cannot replace contract %q, which the node's match rules apply to this container", AnnotationName, name, matched.Name)
+			return nil, fmt.Errorf("annotation %s=%q cannot replace contract %q, which the node's match rules apply to this container", annotation.Contract, name, matched.Name)
 		case matched == nil && !picked.Selectable:
-			return nil, fmt.Errorf("annotation %s=%q: that contract is not selectable by annotation (the admin must set selectable = true)", AnnotationName, name)
+			return nil, fmt.Errorf("annotation %s=%q: that contract is not selectable by annotation (the admin must set selectable = true)", annotation.Contract, name)
 		}
 		chosen = picked
 	}
@@ -103,32 +108,68 @@ func (s *Set) Select(arg0 string, annotations map[string]string) (*Contract, err
 	return &c, nil
 }
 
-// narrow applies the annotations that may only make a contract stricter.
+// narrow applies the annotations that may only make a contract stricter. The result
+// must still be a contract the admin could have written: report mode observes only, so
+// it never meets a bounding set the contract clears.
 func (c *Contract) narrow(annotations map[string]string) error {
-	if v, ok := annotations[AnnotationOnSkew]; ok {
+	if v, ok := annotations[annotation.OnSkew]; ok {
 		var o OnSkew
 		if err := o.UnmarshalText([]byte(v)); err != nil {
-			return fmt.Errorf("annotation %s: %w", AnnotationOnSkew, err)
+			return fmt.Errorf("annotation %s: %w", annotation.OnSkew, err)
 		}
 		if o.strictness() < c.OnSkew.strictness() {
-			return fmt.Errorf("annotation %s=%s would loosen on_skew = %q; annotations may only make a contract stricter", AnnotationOnSkew, v, c.OnSkew)
+			return fmt.Errorf("annotation %s=%s would loosen on_skew = %q; annotations may only make a contract stricter", annotation.OnSkew, v, c.OnSkew)
 		}
 		c.OnSkew = o
 	}
-	if v, ok := annotations[AnnotationBounding]; ok {
+	if v, ok := annotations[annotation.Bounding]; ok {
 		var b Bounding
 		if err := b.UnmarshalText([]byte(v)); err != nil {
-			return fmt.Errorf("annotation %s: %w", AnnotationBounding, err)
+			return fmt.Errorf("annotation %s: %w", annotation.Bounding, err)
 		}
 		if b == BoundingSpec && c.Bounding == BoundingClear {
-			return fmt.Errorf("annotation %s=spec would keep the bounding set that the contract clears; annotations may only make a contract stricter", AnnotationBounding)
+			return fmt.Errorf("annotation %s=spec would keep the bounding set that the contract clears; annotations may only make a contract stricter", annotation.Bounding)
 		}
 		if b == BoundingClear && !c.WantsInit() {
-			return fmt.Errorf("annotation %s=clear needs the in-container init, which this contract disables (init = false)", AnnotationBounding)
+			return fmt.Errorf("annotation %s=clear needs the in-container init, which this contract disables (init = false)", annotation.Bounding)
 		}
 		c.Bounding = b
 	}
+	if c.Bounding == BoundingClear && c.OnSkew == Report {
+		return fmt.Errorf("annotations ask for on_skew = \"report\" with bounding = \"clear\": report mode only observes, so it cannot clear the bounding set; ask for %s=deny instead", annotation.OnSkew)
+	}
 	return nil
+}
+
+// Explain is Select with the reasons: for each contract in file order up to the one
+// chosen, why its match rules hold or not, then how annotations chose or narrowed it.
+func (s *Set) Explain(arg0 string, annotations map[string]string) (*Contract, []string, error) {
+	c, err := s.Select(arg0, annotations)
+	if err != nil {
+		return nil, nil, err
+	}
+	var why []string
+	for i := range s.list {
+		k := &s.list[i]
+		ok, reasons := k.Match.Explain(arg0, annotations)
+		for _, w := range reasons {
+			why = append(why, fmt.Sprintf("contract %q: %s", k.Name, w))
+		}
+		if c != nil && k.Name == c.Name {
+			if !ok {
+				why = append(why, fmt.Sprintf("contract %q: chosen by annotation %s (selectable = true)", k.Name, annotation.Contract))
+			}
+			break
+		}
+	}
+	if c != nil {
+		for _, key := range annotation.Requests {
+			if v, ok := annotations[key]; ok {
+				why = append(why, fmt.Sprintf("narrowed by annotation %s=%q", key, v))
+			}
+		}
+	}
+	return c, why, nil
 }
 
 func (s *Set) names() []string {

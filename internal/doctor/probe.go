@@ -18,7 +18,7 @@ import (
 
 	"github.com/oshim/oshim/internal/initproc"
 	"github.com/oshim/oshim/internal/ociruntime"
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // hybridCgroups is what crun says on a host with cgroup v1 controllers and a cgroup2
@@ -76,7 +76,7 @@ type probeResult struct {
 	code           int
 	err            error
 	stdout, stderr string
-	record         *report.Container
+	record         *records.Container
 }
 
 func (p probeRun) bundle() string { return filepath.Join(p.dir, "bundle") }
@@ -145,7 +145,7 @@ func (p probeRun) run(timeout time.Duration) probeResult {
 	case err != nil:
 		res.err = err
 	}
-	if rec, found, err := (report.Store{Dir: p.runDir()}).Load(p.state, p.id); err == nil && found {
+	if rec, found, err := (records.Store{Dir: p.runDir()}).Load(p.state, p.id); err == nil && found {
 		res.record = rec
 	}
 	return res
@@ -162,7 +162,7 @@ func (p probeRun) cleanup() {
 // classify turns what the probe's run left behind into a verdict.
 func classify(runtime string, r probeResult) Check {
 	rt := filepath.Base(runtime)
-	var m *report.Measured
+	var m *records.Measured
 	if r.record != nil {
 		m = r.record.Result
 	}

@@ -5,12 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 func TestClassify(t *testing.T) {
-	rec := func(m *report.Measured) *report.Container { return &report.Container{Init: true, Result: m} }
-	okResult := &report.Measured{OK: true, Probe: "ok", Summary: "ok: bnd=none caps=CAP_KILL amb=none probe=ok"}
+	rec := func(m *records.Measured) *records.Container { return &records.Container{Init: true, Result: m} }
+	okResult := &records.Measured{OK: true, Probe: "ok", Summary: "ok: bnd=none caps=CAP_KILL amb=none probe=ok"}
 	tests := []struct {
 		name   string
 		r      probeResult
@@ -29,13 +29,13 @@ func TestClassify(t *testing.T) {
 		},
 		{
 			name: "a denied probe",
-			r: probeResult{code: 122, record: rec(&report.Measured{Step: "probe PR_CAPBSET_DROP", Probe: "denied",
+			r: probeResult{code: 122, record: rec(&records.Measured{Step: "probe PR_CAPBSET_DROP", Probe: "denied",
 				Message: "probe bounding drop of 41: operation not permitted (errno 1, EPERM)"})},
 			status: Fail, want: []string{"PR_CAPBSET_DROP was denied although CAP_SETPCAP was effective", "errno 1, EPERM", "LSM policy"},
 		},
 		{
 			name:   "the init's verification failed",
-			r:      probeResult{code: 124, record: rec(&report.Measured{Step: "verify", Probe: "ok", Message: "kernel reports x"})},
+			r:      probeResult{code: 124, record: rec(&records.Measured{Step: "verify", Probe: "ok", Message: "kernel reports x"})},
 			status: Fail, want: []string{"oshim's init stopped the probe container (exit 124): verify: kernel reports x"},
 		},
 		{

@@ -23,7 +23,7 @@ const versionTimeout = 10 * time.Second
 func findRuntimes(cfg *config.Config) ([]string, []Check) {
 	var found []string
 	var checks []Check
-	for _, name := range ociruntime.Defaults {
+	for _, name := range ociruntime.Defaults() {
 		c := Check{Name: "runtime " + name, Status: OK}
 		p, err := exec.LookPath(name)
 		if err == nil {
@@ -43,7 +43,8 @@ func findRuntimes(cfg *config.Config) ([]string, []Check) {
 		configured = cfg.Runtime
 	}
 	c := Check{Name: "runtime for oshim", Status: OK}
-	rt, err := ociruntime.Resolve(configured)
+	runtime, err := ociruntime.Resolve(configured)
+	rt := runtime.Path
 	switch {
 	case err != nil:
 		c.Status, c.Detail = Fail, err.Error()
@@ -53,7 +54,7 @@ func findRuntimes(cfg *config.Config) ([]string, []Check) {
 	case configured != "":
 		c.Detail = fmt.Sprintf("%s (runtime = %q in the admin config)", rt, configured)
 	default:
-		c.Detail = fmt.Sprintf("%s (the first of %s on PATH)", rt, strings.Join(ociruntime.Defaults, ", "))
+		c.Detail = fmt.Sprintf("%s (the first of %s on PATH)", rt, strings.Join(ociruntime.Defaults(), ", "))
 	}
 	if err == nil && !slices.Contains(found, rt) {
 		c.Detail += ": " + runtimeVersion(rt)

@@ -13,11 +13,11 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/oshim/oshim/internal/admit"
+	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/caps"
 	"github.com/oshim/oshim/internal/config"
-	"github.com/oshim/oshim/internal/contract"
 	"github.com/oshim/oshim/internal/initproc"
-	"github.com/oshim/oshim/internal/report"
 	"github.com/oshim/oshim/internal/rewrite"
 	"github.com/oshim/oshim/internal/spec"
 )
@@ -84,10 +84,10 @@ type Rewrite struct {
 	Annotations map[string]string `json:"annotations"`
 }
 
-// Explain dry-runs the rewrite of the config.json at specPath under cfg (loaded from
-// cfg.Path). runDir is where the wrapper would keep the container's files. It returns
-// an error only when the spec cannot be read; a create that would fail is an
-// Explanation with Refused set.
+// Explain dry-runs the create of the config.json at specPath under cfg (loaded from
+// cfg.Path), through the same admission as runtime mode with nothing written. runDir
+// is where the wrapper would keep the container's files. It returns an error only when
+// the spec cannot be read; a create that would fail is an Explanation with Refused set.
 func Explain(cfg *config.Config, specPath, runDir string) (*Explanation, error) {
 	f, err := spec.Load(specPath)
 	if err != nil {
@@ -104,53 +104,59 @@ func Explain(cfg *config.Config, specPath, runDir string) (*Explanation, error) 
 	}
 	ex.UID, ex.Root = proc.User.UID, proc.User.UID == 0
 	full := kernelCaps()
-	if len(proc.Args) == 0 {
-		ex.Outcome = "no contract: process.args is empty, oshim passes the spec through unchanged"
-		ex.Caps, ex.Warnings = predict(proc, false, initproc.Options{}, full)
-		return ex, nil
-	}
-	ex.Arg0 = proc.Args[0]
-	var annotations map[string]string
-	if _, err := f.Object.Lookup(&annotations, "annotations"); err != nil {
-		return nil, fmt.Errorf("%s: annotations: %w", specPath, err)
-	}
-	c, err := selectContract(ex, cfg, annotations)
-	if err != nil || c == nil {
+	unchanged := func() (*Explanation, error) {
 		ex.Caps, ex.Warnings = predict(proc, false, initproc.Options{}, full)
 		ex.Warnings = append(ex.Warnings, linuxWarnings(f.Object)...)
 		return ex, nil
 	}
-	pl := rewrite.NewPlan(c, proc)
-	ex.Skew = pl.Skew()
-	ex.Missing = pl.Missing.Names()
-	if err := pl.Err(); err != nil {
+	if len(proc.Args) == 0 {
+		ex.Outcome = "no contract: process.args is empty, oshim passes the spec through unchanged"
+		return unchanged()
+	}
+	ex.Arg0 = rewrite.WorkloadArg0(proc.Args)
+	if err := ex.selection(cfg, f.Object); err != nil {
+		return unchanged()
+	}
+	bundle := filepath.Dir(specPath)
+	out, err := admit.Admit(admit.Request{
+		Mode: admit.Explain, Spec: f.Object, Contracts: cfg.Set, Bundle: bundle, Rootfs: rootfsOf(f.Object, bundle),
+		// The container id and runtime root are not known before the create.
+		InitSource: filepath.Join(runDir, "<runtime-root>", "<container-id>", "init"),
+	})
+	if out != nil && len(out.Scrubbed) > 0 {
+		ex.Warnings = append(ex.Warnings, fmt.Sprintf("the spec carries annotations only oshim may write, which the create removes: %s", strings.Join(out.Scrubbed, ", ")))
+	}
+	switch {
+	case err != nil && admit.IsDenied(err):
+		ex.Skew, ex.Missing = out.Plan.Skew(), out.Plan.Missing.Names()
 		ex.Refused = err.Error()
 		ex.Outcome = "refused: the runtime is never called and config.json stays as it is"
-		ex.Caps, ex.Warnings = predict(proc, false, initproc.Options{}, full)
-		return ex, nil
-	}
-	// The container id and runtime root are not known before the create.
-	initSource := filepath.Join(runDir, "<runtime-root>", "<container-id>", "init")
-	if err := rewrite.Apply(f.Object, pl, proc.Args, initSource); err != nil {
-		ex.Refused = fmt.Sprintf("rewrite %s: %v", specPath, err)
+		return unchanged()
+	case err != nil:
+		ex.Refused = fmt.Sprintf("%s: %v", specPath, err)
 		ex.Outcome = "refused: the rewrite fails, the runtime is never called"
 		return ex, nil
+	case out.Plan == nil:
+		return unchanged()
 	}
+	pl := out.Plan
+	ex.Skew, ex.Missing = pl.Skew(), pl.Missing.Names()
 	after, err := spec.ReadProcess(f.Object, "process")
 	if err != nil {
 		return nil, fmt.Errorf("read the rewritten process: %w", err)
 	}
-	if ex.Rewrite, err = planned(f.Object, pl, proc, after); err != nil {
+	if ex.Rewrite, err = planned(f.Object, pl, out.Applied, after); err != nil {
 		return nil, err
 	}
-	ex.Caps, ex.Warnings = predict(after, c.WantsInit(), pl.InitOptions(), full)
+	ex.Caps, ex.Warnings = predict(after, pl.Contract.WantsInit(), pl.InitOptions(), full)
 	ex.Warnings = append(ex.Warnings, linuxWarnings(f.Object)...)
-	ex.Outcome = outcome(c, pl, ex.Caps)
+	ex.Outcome = outcome(pl, ex.Caps)
 	return ex, nil
 }
 
-// selectContract picks the contract as the wrapper does and records why.
-func selectContract(ex *Explanation, cfg *config.Config, annotations map[string]string) (*contract.Contract, error) {
+// selection records which contract applies and why, as the create would choose it.
+// It returns an error when the annotations ask for what the config does not allow.
+func (ex *Explanation) selection(cfg *config.Config, o *spec.Object) error {
 	if cfg.Set.Len() == 0 {
 		where := "the admin config " + cfg.Path + " has no contracts"
 		if cfg.Path == "" {
@@ -158,46 +164,49 @@ func selectContract(ex *Explanation, cfg *config.Config, annotations map[string]
 		}
 		ex.Why = append(ex.Why, where)
 		ex.Outcome = "no contract: oshim passes the spec through unchanged"
-		return nil, nil
+		return nil
 	}
-	c, err := cfg.Set.Select(ex.Arg0, annotations)
+	var annotations map[string]string
+	if _, err := o.Lookup(&annotations, "annotations"); err != nil {
+		ex.Refused = fmt.Sprintf("annotations: %v", err)
+		ex.Outcome = "refused: the spec's annotations cannot be read"
+		return err
+	}
+	c, why, err := cfg.Set.Explain(ex.Arg0, annotations)
 	if err != nil {
 		ex.Refused = err.Error()
 		ex.Outcome = "refused: the container's annotations ask for something the config does not allow"
-		return nil, err
+		return err
 	}
-	for i := range cfg.Contracts {
-		k := &cfg.Contracts[i]
-		ok, why := matchReasons(k, ex.Arg0, annotations)
-		for _, w := range why {
-			ex.Why = append(ex.Why, fmt.Sprintf("contract %q: %s", k.Name, w))
-		}
-		if c != nil && k.Name == c.Name {
-			if !ok {
-				ex.Why = append(ex.Why, fmt.Sprintf("contract %q: chosen by annotation %s (selectable = true)", k.Name, contract.AnnotationName))
-			}
-			break
-		}
-	}
+	ex.Why = append(ex.Why, why...)
 	if c == nil {
 		ex.Outcome = "no contract: oshim passes the spec through unchanged"
-		return nil, nil
-	}
-	for _, n := range narrowing(annotations) {
-		ex.Why = append(ex.Why, "narrowed by "+n)
+		return nil
 	}
 	ex.Contract = c.Name
 	ex.Mode = &Mode{Require: c.Required().Names(), Bounding: string(c.Bounding), OnSkew: string(c.OnSkew), Init: c.WantsInit(), NoNewPrivs: c.NoNewPrivs}
-	return c, nil
+	return nil
+}
+
+// rootfsOf is the spec's root.path on the host, relative to the bundle.
+func rootfsOf(o *spec.Object, bundle string) string {
+	var p string
+	if _, err := o.Lookup(&p, "root", "path"); err != nil || p == "" {
+		return ""
+	}
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(bundle, p)
 }
 
 // planned reads the rewrite back from the rewritten object.
-func planned(o *spec.Object, pl *rewrite.Plan, before, after *specs.Process) (*Rewrite, error) {
+func planned(o *spec.Object, pl *rewrite.Plan, applied rewrite.Applied, after *specs.Process) (*Rewrite, error) {
 	rw := &Rewrite{
 		Granted: byList(pl.Grant), Lent: byList(pl.Lend), Dropped: pl.Drop.Names(),
-		ClearBounding: pl.Contract.Bounding == contract.BoundingClear,
+		ClearBounding: pl.InitOptions().ClearBounding,
 		Args:          after.Args, NoNewPrivileges: after.NoNewPrivileges,
-		NoNewPrivilegesSet: after.NoNewPrivileges && !before.NoNewPrivileges,
+		NoNewPrivilegesSet: applied.NoNewPrivs,
 		Capabilities:       after.Capabilities,
 		Annotations:        map[string]string{},
 	}
@@ -210,7 +219,7 @@ func planned(o *spec.Object, pl *rewrite.Plan, before, after *specs.Process) (*R
 			rw.Mounts = append(rw.Mounts, m)
 		}
 	}
-	for _, k := range []string{contract.AnnotationName, report.AnnotationSkew, report.AnnotationRepair} {
+	for _, k := range []string{annotation.Contract, annotation.Skew, annotation.Repair} {
 		var v string
 		if _, err := o.Lookup(&v, "annotations", k); err != nil {
 			return nil, fmt.Errorf("read the rewritten annotation %s: %w", k, err)
@@ -231,11 +240,13 @@ func byList(m map[string]caps.Set) map[string][]string {
 }
 
 // outcome says in one line what happens to the container.
-func outcome(c *contract.Contract, pl *rewrite.Plan, pr Prediction) string {
+func outcome(pl *rewrite.Plan, pr Prediction) string {
 	switch {
+	case pr.InitReports != "":
+		return "runs unrepaired (on_skew = report): the init reports and does not stop the workload: " + pr.InitReports
 	case pr.InitRefuses != "":
 		return "the init stops the container before the workload (exit " + strconv.Itoa(initproc.ExitVerify) + "): " + pr.InitRefuses
-	case !pl.Missing.IsEmpty() && c.OnSkew == contract.Report:
+	case !pl.Missing.IsEmpty() && pl.Observes():
 		return "runs unrepaired (on_skew = report): the skew is recorded, nothing is granted"
 	case !pl.Missing.IsEmpty():
 		return "runs repaired"

@@ -122,9 +122,10 @@ func TestExplain(t *testing.T) {
 			},
 		},
 		{
-			name: "report with the init: the init stops the workload", config: contractText("require = [\"CAP_SETPCAP\"]\non_skew = \"report\""),
+			name: "report with the init: the init reports and the workload runs", config: contractText("require = [\"CAP_SETPCAP\"]\non_skew = \"report\""),
 			check: func(t *testing.T, ex *Explanation) {
-				want(t, strings.Contains(ex.Caps.InitRefuses, "without CAP_SETPCAP") && strings.Contains(ex.Outcome, "exit 124"), "refuses %q outcome %q", ex.Caps.InitRefuses, ex.Outcome)
+				want(t, ex.Caps.InitRefuses == "" && strings.Contains(ex.Caps.InitReports, "without CAP_SETPCAP") && strings.Contains(ex.Outcome, "runs unrepaired"), "refuses %q reports %q outcome %q", ex.Caps.InitRefuses, ex.Caps.InitReports, ex.Outcome)
+				want(t, slices.Contains(ex.Rewrite.Args, "--report-only") && len(ex.Rewrite.Lent) == 0 && len(ex.Rewrite.Granted) == 0, "args %q lent %v granted %v", ex.Rewrite.Args, ex.Rewrite.Lent, ex.Rewrite.Granted)
 				want(t, !ex.Caps.Probe, "probe without CAP_SETPCAP")
 			},
 		},

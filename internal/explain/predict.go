@@ -43,6 +43,9 @@ type Prediction struct {
 	// InitRefuses is what the init's verification would stop the container for
 	// (exit 124); empty when it would let the workload start.
 	InitRefuses string `json:"initRefuses,omitempty"`
+	// InitReports is what the init of a report-only contract (on_skew = "report")
+	// would find wrong and report, while the workload runs anyway.
+	InitReports string `json:"initReports,omitempty"`
 	// Probe says whether the init will probe PR_CAPBSET_DROP: it does when it holds
 	// CAP_SETPCAP effective.
 	Probe bool `json:"probe"`
@@ -68,7 +71,11 @@ func predict(p *specs.Process, withInit bool, opts initproc.Options, full caps.S
 	pr.InitTarget = &t
 	workload := caps.AfterExec(target, root, nnp)
 	pr.Workload = setsOf(workload)
-	pr.InitRefuses = initVerdict(workload, opts)
+	if opts.ReportOnly {
+		pr.InitReports = initVerdict(workload, opts)
+	} else {
+		pr.InitRefuses = initVerdict(workload, opts)
+	}
 	return pr, warnings
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/initdir"
 )
 
@@ -42,7 +43,7 @@ func TestCollect(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.wantSummary == "" {
-				if found || len(records(t, h)) != 0 {
+				if found || len(recordFiles(t, h)) != 0 {
 					t.Fatalf("Collect recreated a removed record: %+v", rec)
 				}
 				return
@@ -67,7 +68,7 @@ func precreateWithResult(t *testing.T, h *Hook, result string) (id, dir string, 
 	if err := h.Precreate(bytes.NewReader(proposed(t, nil)), &out); err != nil {
 		t.Fatal(err)
 	}
-	id = decode(t, out.Bytes()).Annotations[AnnotationRecord]
+	id = decode(t, out.Bytes()).Annotations[annotation.Record]
 	dir, err := h.Store.InitDir(StoreRoot, id)
 	if err != nil {
 		t.Fatal(err)

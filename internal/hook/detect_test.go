@@ -40,7 +40,7 @@ func TestDetect(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.description, func(t *testing.T) {
 			h := testHook(t, tc.contracts)
-			err := h.Detect(tc.stage, strings.NewReader(bundle(t, "c1", tc.config)))
+			err := h.Detect(strings.NewReader(bundle(t, "c1", tc.config)))
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("Detect error = %v, want one containing %q", err, tc.wantErr)
@@ -53,15 +53,15 @@ func TestDetect(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.wantSkew == "" {
-				if found || len(records(t, h)) != 0 {
-					t.Fatalf("records %v, want none", records(t, h))
+				if found || len(recordFiles(t, h)) != 0 {
+					t.Fatalf("records %v, want none", recordFiles(t, h))
 				}
 				return
 			}
 			if !found {
 				t.Fatal("no record")
 			}
-			wantRepair := "none (" + tc.stage + " hook: detection only)"
+			wantRepair := "none (detection only: the runtime has read the spec)"
 			if rec.Skew != tc.wantSkew || rec.Repair != wantRepair || rec.Init || rec.Bundle == "" {
 				t.Errorf("record = %+v, want skew %q, repair %q", rec, tc.wantSkew, wantRepair)
 			}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oshim/oshim/internal/annotation"
 )
 
 // TestFindings: hook mode reports skews, repairs and denials to the OCSF sink as
@@ -18,7 +20,7 @@ func TestFindings(t *testing.T) {
 			t.Fatal(err)
 		}
 		kinds, lines := ocsfKinds(t, h)
-		id := decode(t, out.Bytes()).Annotations[AnnotationRecord]
+		id := decode(t, out.Bytes()).Annotations[annotation.Record]
 		if !slices.Equal(kinds, []string{"skew-found", "spec-repaired"}) || !strings.Contains(lines, `"container `+id+` `) {
 			t.Fatalf("events %v, want skew-found and spec-repaired for %s:\n%s", kinds, id, lines)
 		}
@@ -32,7 +34,7 @@ func TestFindings(t *testing.T) {
 		if kinds, _ := ocsfKinds(t, h); len(kinds) != 0 {
 			t.Fatalf("events %v, want none", kinds)
 		}
-		if err := h.Detect("createRuntime", strings.NewReader(bundle(t, "c1", out.Bytes()))); err == nil {
+		if err := h.Detect(strings.NewReader(bundle(t, "c1", out.Bytes()))); err == nil {
 			t.Fatal("Detect let a denied container start")
 		}
 		if kinds, lines := ocsfKinds(t, h); !slices.Equal(kinds, []string{"skew-found"}) || !strings.Contains(lines, `"container c1 `) {
@@ -41,7 +43,7 @@ func TestFindings(t *testing.T) {
 	})
 	t.Run("a standard stage reports the skew it records", func(t *testing.T) {
 		h := testHook(t, "report")
-		if err := h.Detect("prestart", strings.NewReader(bundle(t, "c2", proposed(t, nil)))); err != nil {
+		if err := h.Detect(strings.NewReader(bundle(t, "c2", proposed(t, nil)))); err != nil {
 			t.Fatal(err)
 		}
 		if kinds, _ := ocsfKinds(t, h); !slices.Equal(kinds, []string{"skew-found"}) {

@@ -17,7 +17,8 @@ import (
 
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/initdir"
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/ocsf"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // TestMain makes init directories get a minimal static ELF file instead of the test
@@ -80,7 +81,11 @@ func testHook(t *testing.T, name string) *Hook {
 	// Registered after t.TempDir, so it runs before the directory is removed.
 	t.Cleanup(func() { waitForFakes(t, self) })
 	cfg.OCSFLog = filepath.Join(dir, "ocsf.jsonl")
-	return &Hook{Config: cfg, ConfigPath: path, Store: report.Store{Dir: filepath.Join(dir, "run")}, Self: self, Version: "1.2.3", Log: logrus.New(), Rootful: true}
+	log := logrus.New()
+	return &Hook{
+		Config: cfg, ConfigPath: path, Store: records.Store{Dir: filepath.Join(dir, "run")}, Self: self, Log: log,
+		Report: ocsf.Reporter{Sink: cfg.OCSFSink(true), Product: ocsf.OshimProduct("1.2.3"), Log: log},
+	}
 }
 
 // ocsfKinds returns the oshim_kind of every OCSF event the hook wrote, and the events'
@@ -217,8 +222,8 @@ func has(list []string, name string) bool {
 	return false
 }
 
-// records lists the store's record files.
-func records(t *testing.T, h *Hook) []string {
+// recordFiles lists the store's record files.
+func recordFiles(t *testing.T, h *Hook) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(h.Store.Dir, "*", "*", "container.json"))
 	if err != nil {

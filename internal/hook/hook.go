@@ -18,8 +18,8 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/oshim/oshim/internal/config"
-	"github.com/oshim/oshim/internal/findings"
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/ocsf"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // StoreRoot is the runtime root hook mode keeps its records under, in the same run
@@ -27,11 +27,6 @@ import (
 // never collides with a runtime-mode record of the same container, and the report
 // store's pruning cannot ask a runtime about these containers.
 const StoreRoot = "oci-hooks"
-
-// AnnotationRecord names the record precreate made, in the config.json it returns: the
-// container's id is not known yet at precreate, so the record is keyed by a random
-// name, and poststop finds it through this annotation in the bundle's config.json.
-const AnnotationRecord = "io.oshim.record"
 
 // maxState bounds the container state a standard-stage hook reads from stdin; a real
 // one is a few hundred bytes plus the annotations.
@@ -42,23 +37,15 @@ type Hook struct {
 	Config *config.Config
 	// ConfigPath is the admin config's path, passed on to the hooks precreate adds.
 	ConfigPath string
-	Store      report.Store
+	Store      records.Store
 	// Self is oshim's absolute path, for the hooks precreate adds to a spec.
 	Self string
-	// Version is oshim's version, for the OCSF events' metadata.product.
-	Version string
 	// Log gets warnings that must not fail the hook (an OCSF event not written).
 	Log *logrus.Logger
-	// Rootful is true for root of the initial user namespace; a rootless user's hooks
-	// write OCSF events only to a file the config names.
-	Rootful bool
-}
-
-// findings reports on a container to the config's OCSF sink: by its id from the
-// standard stages, by its record's name from precreate, which runs before the
-// container has an id.
-func (h *Hook) findings(id, bundle string) findings.Reporter {
-	return findings.Reporter{Sink: h.Config.OCSFSink(h.Rootful), Product: report.OshimProduct(h.Version), Log: h.Log, ContainerID: id, Bundle: bundle}
+	// Report sends OCSF findings: about a container by its id from the standard
+	// stages, by its record's name from precreate, which runs before the container has
+	// an id.
+	Report ocsf.Reporter
 }
 
 // readLimited reads all of r, refusing more than limit bytes.

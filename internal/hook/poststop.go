@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/spec"
 )
 
@@ -29,7 +30,7 @@ func (h *Hook) Poststop(in io.Reader) error {
 		errs = append(errs, err)
 	default:
 		var id string
-		if found, err := f.Object.Lookup(&id, "annotations", AnnotationRecord); err != nil {
+		if found, err := f.Object.Lookup(&id, "annotations", annotation.Record); err != nil {
 			errs = append(errs, err)
 		} else if found {
 			errs = append(errs, h.Store.Remove(StoreRoot, id))

@@ -26,10 +26,10 @@ func TestPoststop(t *testing.T) {
 				t.Fatal(err)
 			}
 			state := bundle(t, "c1", rewritten.Bytes())
-			if err := h.Detect("createRuntime", strings.NewReader(state)); err != nil {
+			if err := h.Detect(strings.NewReader(state)); err != nil {
 				t.Fatal(err)
 			}
-			if n := len(records(t, h)); n != 2 {
+			if n := len(recordFiles(t, h)); n != 2 {
 				t.Fatalf("%d records before poststop, want 2", n)
 			}
 			st, err := ReadState(strings.NewReader(state))
@@ -44,7 +44,7 @@ func TestPoststop(t *testing.T) {
 			if err := h.Poststop(strings.NewReader(state)); err != nil {
 				t.Fatalf("Poststop: %v", err)
 			}
-			if left := records(t, h); len(left) != tc.wantLeft {
+			if left := recordFiles(t, h); len(left) != tc.wantLeft {
 				t.Fatalf("records left %v, want %d", left, tc.wantLeft)
 			}
 			// A second poststop (podman runs it after every stop) finds nothing to do.

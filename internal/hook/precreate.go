@@ -5,16 +5,15 @@ import (
 	"fmt"
 	"io"
 
-	specs "github.com/opencontainers/runtime-spec/specs-go"
-
-	"github.com/oshim/oshim/internal/initdir"
-	"github.com/oshim/oshim/internal/rewrite"
+	"github.com/oshim/oshim/internal/admit"
+	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/spec"
 )
 
 // Precreate reads the proposed config.json on in and writes the complete config to out
 // with the container's contract applied, as runtime mode's create would rewrite it.
-// A spec no contract applies to comes back byte-identical.
+// A spec no contract applies to, and that carries no io.oshim.* annotation only oshim
+// may write, comes back byte-identical.
 //
 // A denied container's spec is returned unrewritten, with oshim's createRuntime hook
 // added, which refuses it: podman 4 discards a precreate hook's stderr (its error would
@@ -29,52 +28,44 @@ func (h *Hook) Precreate(in io.Reader, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("proposed config: %w", err)
 	}
-	pl, proc, err := rewrite.Evaluate(h.Config.Set, o)
-	if err != nil {
-		return fmt.Errorf("proposed config: %w", err)
-	}
-	if pl == nil {
-		return passThrough(o, data, out)
-	}
-	if pl.Err() != nil {
-		if err := h.addDenyHook(o); err != nil {
-			return err
-		}
-		return write(o, out)
-	}
+	// The container's id does not exist yet: the record gets an unguessable name.
 	id, err := newRecordID()
 	if err != nil {
 		return err
 	}
-	var dir string
-	if pl.Contract.WantsInit() {
-		if dir, err = initdir.Prepare(h.Store, StoreRoot, id); err != nil {
-			return fmt.Errorf("prepare oshim-init: %w", err)
-		}
+	req := admit.Request{
+		Mode: admit.Precreate, Spec: o, Contracts: h.Config.Set, ID: id, Root: StoreRoot,
+		Rootfs: rootfsOf(o), Store: h.Store, Report: h.Report, Log: h.Log,
 	}
-	if err := h.finish(o, pl, proc, id, dir, out); err != nil {
-		_ = h.Store.Remove(StoreRoot, id)
+	res, err := admit.Admit(req)
+	switch {
+	case err != nil && admit.IsDenied(err):
+		if err := h.addDenyHook(o); err != nil {
+			return err
+		}
+		return write(o, out)
+	case err != nil:
+		return fmt.Errorf("proposed config: %w", err)
+	case !res.Changed():
+		if _, err := out.Write(data); err != nil {
+			return fmt.Errorf("write config: %w", err)
+		}
+		return nil
+	case res.Plan == nil:
+		return write(o, out)
+	}
+	if err := h.finish(o, id, res.InitDir, out); err != nil {
+		req.Undo(res)
 		return err
 	}
-	// A denied container's skew is reported by the createRuntime hook that refuses it,
-	// which knows the container's id; this one is reported under its record's name.
-	rep := h.findings(id, "")
-	rep.Skew(pl, proc)
-	rep.Rewrite(pl, proc, pl.Repair())
 	return nil
 }
 
-// finish rewrites the spec, records the container, starts the collector of the init's
-// result and writes the spec out.
-func (h *Hook) finish(o *spec.Object, pl *rewrite.Plan, proc *specs.Process, id, dir string, out io.Writer) error {
-	if err := rewrite.Apply(o, pl, proc.Args, dir); err != nil {
-		return fmt.Errorf("rewrite the proposed config: %w", err)
-	}
-	if err := o.Set(id, "annotations", AnnotationRecord); err != nil {
-		return fmt.Errorf("set annotation %s: %w", AnnotationRecord, err)
-	}
-	if err := h.Store.Save(pl.Record(id, StoreRoot, "", proc)); err != nil {
-		return fmt.Errorf("record container: %w", err)
+// finish names the record in the spec, starts the collector of the init's result and
+// writes the spec out.
+func (h *Hook) finish(o *spec.Object, id, dir string, out io.Writer) error {
+	if err := o.Set(id, "annotations", annotation.Record); err != nil {
+		return fmt.Errorf("set annotation %s: %w", annotation.Record, err)
 	}
 	if dir != "" {
 		if err := h.startCollector(id, dir); err != nil {
@@ -84,20 +75,14 @@ func (h *Hook) finish(o *spec.Object, pl *rewrite.Plan, proc *specs.Process, id,
 	return write(o, out)
 }
 
-// passThrough writes a spec no contract applies to as it came, unless it carries a
-// record annotation it cannot have got from oshim: its poststop would remove the
-// record named there.
-func passThrough(o *spec.Object, data []byte, out io.Writer) error {
-	if _, forged := o.Get("annotations", AnnotationRecord); !forged {
-		if _, err := out.Write(data); err != nil {
-			return fmt.Errorf("write config: %w", err)
-		}
-		return nil
+// rootfsOf is root.path when it is absolute, as podman gives it; a relative one
+// names a directory of a bundle precreate does not know.
+func rootfsOf(o *spec.Object) string {
+	var p string
+	if _, err := o.Lookup(&p, "root", "path"); err != nil || len(p) == 0 || p[0] != '/' {
+		return ""
 	}
-	if err := o.Delete("annotations", AnnotationRecord); err != nil {
-		return fmt.Errorf("remove annotation %s: %w", AnnotationRecord, err)
-	}
-	return write(o, out)
+	return p
 }
 
 // addDenyHook appends `oshim hook createRuntime` to the spec's createRuntime hooks.

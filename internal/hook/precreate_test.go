@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/initdir"
 	"github.com/oshim/oshim/internal/initproc"
 )
@@ -52,7 +53,7 @@ func TestPrecreatePassThrough(t *testing.T) {
 			if !bytes.Equal(got, want) {
 				t.Fatalf("Precreate wrote\n%s\nwant\n%s", got, want)
 			}
-			if r := records(t, h); len(r) != 0 {
+			if r := recordFiles(t, h); len(r) != 0 {
 				t.Fatalf("records %v, want none", r)
 			}
 		})
@@ -79,9 +80,9 @@ func TestPrecreateRewrite(t *testing.T) {
 				t.Fatalf("Precreate: %v", err)
 			}
 			got := decode(t, out.Bytes())
-			id := got.Annotations[AnnotationRecord]
+			id := got.Annotations[annotation.Record]
 			if !recordName.MatchString(id) {
-				t.Fatalf("annotation %s = %q", AnnotationRecord, id)
+				t.Fatalf("annotation %s = %q", annotation.Record, id)
 			}
 			for k, want := range map[string]string{"io.oshim.contract": "sandbox-supervisor", "io.oshim.skew": "missing=CAP_SETPCAP", "io.oshim.repair": tc.wantRepair} {
 				if got.Annotations[k] != want {
@@ -170,10 +171,10 @@ func TestPrecreateDeny(t *testing.T) {
 			if !bytes.Equal(gotCaps, inCaps) {
 				t.Errorf("capabilities changed: %s, was %s", gotCaps, inCaps)
 			}
-			if _, ok := got.Annotations[AnnotationRecord]; ok {
+			if _, ok := got.Annotations[annotation.Record]; ok {
 				t.Errorf("a denied container got a record annotation")
 			}
-			if r := records(t, h); len(r) != 0 {
+			if r := recordFiles(t, h); len(r) != 0 {
 				t.Fatalf("records %v, want none", r)
 			}
 		})
@@ -202,7 +203,7 @@ func TestPrecreateErrors(t *testing.T) {
 			if out.Len() != 0 {
 				t.Errorf("Precreate wrote %q on failure", out.Bytes())
 			}
-			if r := records(t, h); len(r) != 0 {
+			if r := recordFiles(t, h); len(r) != 0 {
 				t.Fatalf("records %v, want none", r)
 			}
 		})
@@ -228,7 +229,7 @@ func FuzzPrecreate(f *testing.F) {
 		if err := json.Unmarshal(out.Bytes(), &m); err != nil {
 			t.Fatalf("output is not a config: %v\n%s", err, out.Bytes())
 		}
-		if _, ok := m.Annotations["io.oshim.contract"]; !ok && !bytes.Equal(out.Bytes(), input) && !bytes.Contains(input, []byte(AnnotationRecord)) {
+		if _, ok := m.Annotations["io.oshim.contract"]; !ok && !bytes.Equal(out.Bytes(), input) && !bytes.Contains(input, []byte(annotation.Record)) {
 			t.Fatalf("a spec without a contract changed:\n%s\n%s", input, out.Bytes())
 		}
 	})

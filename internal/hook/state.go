@@ -6,7 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // State is the container state a standard-stage hook reads on stdin (runtime-spec
@@ -27,7 +27,7 @@ func ReadState(r io.Reader) (*State, error) {
 	if err := json.Unmarshal(data, &s); err != nil {
 		return nil, fmt.Errorf("decode container state: %w", err)
 	}
-	if err := report.ValidateID(s.ID); err != nil {
+	if err := records.ValidateID(s.ID); err != nil {
 		return nil, fmt.Errorf("container state: %w", err)
 	}
 	if !filepath.IsAbs(s.Bundle) {

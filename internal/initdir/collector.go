@@ -9,7 +9,7 @@ import (
 
 	"github.com/oshim/oshim/internal/caps"
 	"github.com/oshim/oshim/internal/initproc"
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // Collector reads the init's report from a container's result FIFO. It opens the FIFO
@@ -66,13 +66,14 @@ func (c *Collector) Read(deadline time.Time) (*initproc.Result, error) {
 func (c *Collector) StopWaiting() { _ = c.f.SetReadDeadline(time.Now()) }
 
 // Measured turns what Read returned into the record's form, received now.
-func Measured(res *initproc.Result, readErr error) *report.Measured {
-	m := &report.Measured{Received: time.Now().UTC()}
+func Measured(res *initproc.Result, readErr error) *records.Measured {
+	m := &records.Measured{Received: time.Now().UTC()}
 	if readErr != nil {
 		m.Summary = "unknown: " + readErr.Error()
 		return m
 	}
-	m.OK, m.Summary, m.Step, m.Message, m.Probe = res.OK, res.Summary(), res.Step, res.Message, res.Probe
+	m.OK, m.Summary, m.Step, m.Errno, m.Message, m.Probe = res.OK, res.Summary(), res.Step, res.Errno, res.Message, res.Probe
+	m.ReportOnly = res.ReportOnly
 	m.NoNewPrivs, m.Seccomp, m.LSM = res.NoNewPrivs, res.Seccomp, res.LSM
 	m.State = stateNames(res.CapState())
 	return m

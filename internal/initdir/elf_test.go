@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // TestMain points copySelf at a minimal static ELF file: the test binary itself may be
@@ -64,7 +64,7 @@ func TestPrepareRefusesDynamicBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer UseSource(dynamic)()
-	_, err := Prepare(report.Store{Dir: filepath.Join(t.TempDir(), "run")}, "", "c1")
+	_, err := Prepare(records.Store{Dir: filepath.Join(t.TempDir(), "run")}, "", "c1")
 	if err == nil || !strings.Contains(err.Error(), "dynamically linked") {
 		t.Fatalf("Prepare error = %v, want the dynamic-linking refusal", err)
 	}

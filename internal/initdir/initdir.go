@@ -9,35 +9,37 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/oshim/oshim/internal/initproc"
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // Prepare makes a fresh init directory for container id in runtime root of store s,
 // and returns its path: a copy of the running oshim and an empty result FIFO. The copy
 // is never the host's binary and never shared: a container that remounts it read-write
 // and overwrites it changes only its own copy.
-func Prepare(s report.Store, root, id string) (string, error) {
+func Prepare(s records.Store, root, id string) (string, error) {
 	dir, err := s.InitDir(root, id)
 	if err != nil {
-		return "", err
-	}
-	if err := checkRunDir(s.Dir); err != nil {
 		return "", err
 	}
 	// A leftover from an earlier container with the same id must not be reused.
 	if err := os.RemoveAll(dir); err != nil {
 		return "", fmt.Errorf("remove stale %s: %w", dir, err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("create %s: %w", dir, err)
+	// The container's directory is the caller's alone: the FIFO below it must be
+	// reachable only through the container's bind mount, so that no other local user
+	// can write a verdict into it.
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return "", fmt.Errorf("create %s: %w", filepath.Dir(dir), err)
 	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		return "", fmt.Errorf("chmod %s: %w", dir, err)
+	if err := os.Chmod(filepath.Dir(dir), 0o700); err != nil {
+		return "", fmt.Errorf("chmod %s: %w", filepath.Dir(dir), err)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
 	if err := copySelf(BinaryPath(dir)); err != nil {
 		return "", err
@@ -51,29 +53,6 @@ func Prepare(s report.Store, root, id string) (string, error) {
 		return "", fmt.Errorf("chmod %s: %w", fifo, err)
 	}
 	return dir, nil
-}
-
-// checkRunDir creates the run directory if needed and refuses one that someone else
-// could write into: the binaries below it run in containers. This matters for the
-// default /tmp/oshim-UID, which another user could have created first.
-func checkRunDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create run directory %s: %w", dir, err)
-	}
-	st, err := os.Lstat(dir)
-	if err != nil {
-		return fmt.Errorf("run directory: %w", err)
-	}
-	sys, ok := st.Sys().(*syscall.Stat_t)
-	switch {
-	case !st.IsDir():
-		return fmt.Errorf("run directory %s is not a directory (a symlink?): give run_dir as a real directory", dir)
-	case !ok || int(sys.Uid) != os.Geteuid():
-		return fmt.Errorf("run directory %s belongs to another user: remove it, or set run_dir to a directory of your own", dir)
-	case st.Mode().Perm()&0o022 != 0:
-		return fmt.Errorf("run directory %s is writable by others (mode %v): chmod go-w it", dir, st.Mode().Perm())
-	}
-	return nil
 }
 
 // BinaryPath is the host path of the container's copy of oshim in dir.

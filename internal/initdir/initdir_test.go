@@ -4,15 +4,13 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 func TestPrepare(t *testing.T) {
-	s := report.Store{Dir: filepath.Join(t.TempDir(), "run")}
+	s := records.Store{Dir: filepath.Join(t.TempDir(), "run")}
 	dir, err := Prepare(s, "", "c1")
 	if err != nil {
 		t.Fatalf("Prepare: %v", err)
@@ -66,66 +64,5 @@ func TestPrepare(t *testing.T) {
 	}
 	if err := DropCopy(dir); err != nil {
 		t.Fatalf("DropCopy of a dropped copy: %v", err)
-	}
-}
-
-func TestPrepareRefusesRunDir(t *testing.T) {
-	tests := []struct {
-		description string
-		setup       func(t *testing.T, dir string)
-		wantErr     string
-	}{
-		{description: "writable by others", wantErr: "writable by others", setup: func(t *testing.T, dir string) {
-			mustDo(t, os.Mkdir(dir, 0o700), os.Chmod(dir, 0o777))
-		}},
-		{description: "a symlink", wantErr: "not a directory", setup: func(t *testing.T, dir string) {
-			mustDo(t, os.Symlink(t.TempDir(), dir))
-		}},
-		{description: "another user's", wantErr: "another user", setup: func(t *testing.T, dir string) {
-			if os.Geteuid() != 0 {
-				t.Fatal("this case needs root to give the directory away")
-			}
-			mustDo(t, os.Mkdir(dir, 0o700), os.Chown(dir, 65534, 65534))
-		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.description, func(t *testing.T) {
-			s := report.Store{Dir: filepath.Join(t.TempDir(), "run")}
-			tc.setup(t, s.Dir)
-			_, err := Prepare(s, "", "c1")
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("Prepare error = %v, want one containing %q", err, tc.wantErr)
-			}
-			if _, err := os.Lstat(filepath.Join(s.Dir, "default")); !os.IsNotExist(err) {
-				t.Fatalf("Prepare wrote into a refused run directory: %v", err)
-			}
-		})
-	}
-}
-
-func mustDo(t *testing.T, errs ...error) {
-	t.Helper()
-	for _, err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// The FIFO must keep its mode whatever the umask.
-func TestPrepareIgnoresUmask(t *testing.T) {
-	old := syscall.Umask(0o077)
-	defer syscall.Umask(old)
-	s := report.Store{Dir: filepath.Join(t.TempDir(), "run")}
-	dir, err := Prepare(s, "", "c1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := os.Lstat(ResultPath(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Mode().Perm() != 0o622 {
-		t.Fatalf("FIFO mode %v, want 0622", st.Mode().Perm())
 	}
 }

@@ -31,6 +31,9 @@ type Options struct {
 	Require caps.Set
 	// Result is the FIFO the measured state is reported through; empty for none.
 	Result string
+	// ReportOnly measures and reports without changing the capability state and
+	// without ever stopping the workload: a contract with on_skew = "report".
+	ReportOnly bool
 }
 
 // Args renders the options as the init's arguments, in front of "--" and the workload.
@@ -47,6 +50,9 @@ func (o Options) Args(workload []string) []string {
 	}
 	if o.Result != "" {
 		args = append(args, "--result", o.Result)
+	}
+	if o.ReportOnly {
+		args = append(args, "--report-only")
 	}
 	args = append(args, "--")
 	return append(args, workload...)
@@ -75,6 +81,8 @@ func ParseArgs(args []string) (Options, []string, error) {
 			return o, args[i+1:], nil
 		case "--clear-bounding":
 			o.ClearBounding = true
+		case "--report-only":
+			o.ReportOnly = true
 		case "--drop", "--require":
 			v, err := value()
 			if err != nil {

@@ -22,6 +22,9 @@ type Result struct {
 	NoNewPrivs bool      `json:"noNewPrivs"`
 	Seccomp    int       `json:"seccomp"`
 	LSM        string    `json:"lsm,omitempty"`
+	// ReportOnly: the init only observed (on_skew = "report"); a failed check was
+	// reported and the workload ran anyway.
+	ReportOnly bool `json:"reportOnly,omitempty"`
 }
 
 type wireState struct {
@@ -79,6 +82,9 @@ func DecodeResult(b []byte) (*Result, error) {
 // Summary is the one-line verdict published as io.oshim.result.
 func (r *Result) Summary() string {
 	st := r.CapState()
+	if !r.OK && r.ReportOnly {
+		return fmt.Sprintf("reported: %s: %s", r.Step, r.Message)
+	}
 	if !r.OK {
 		return fmt.Sprintf("denied: %s: %s", r.Step, r.Message)
 	}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+
+	"github.com/oshim/oshim/internal/annotation"
 )
 
 // DefaultContainerdConfig is containerd's config file.
@@ -12,10 +14,6 @@ const DefaultContainerdConfig = "/etc/containerd/config.toml"
 
 // runcShim is the runtime type of runc-compatible runtimes: the shim calls BinaryName.
 const runcShim = "io.containerd.runc.v2"
-
-// Annotations are the annotations a pod may pass to oshim: they can only make a
-// contract stricter or pick a contract that says selectable = true (see README.md).
-var Annotations = []string{"io.oshim.contract", "io.oshim.on-skew", "io.oshim.bounding"}
 
 // Containerd installs oshim as a CRI runtime handler of containerd, which a Kubernetes
 // RuntimeClass selects by name.
@@ -217,7 +215,7 @@ func (c *Containerd) block(h Host, cfgPath string, version int64, doc map[string
 		if err != nil {
 			return "", nil, fmt.Errorf("%s: runtime %q: %w", cfgPath, defName, err)
 		}
-		handler[key] = toAny(union(list, Annotations...))
+		handler[key] = toAny(union(list, annotation.Requests...))
 	}
 	tables[c.handler()] = handler
 	fmt.Fprintf(&comment, "# Written by `oshim install containerd`; `oshim uninstall containerd` removes it.\n")

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/oshim/oshim/internal/annotation"
 )
 
 func TestContainerd(t *testing.T) {
@@ -27,14 +29,14 @@ func TestContainerd(t *testing.T) {
 			files:       map[string]string{cfg: testdata(t, "containerd-1.6-default.toml")},
 			version:     2,
 			options:     map[string]any{"BinaryName": testBinary, "SystemdCgroup": false, "IoUid": int64(0)},
-			podAnnots:   Annotations,
+			podAnnots:   annotation.Requests,
 		},
 		{
 			description: "debian's config names no runtime, so runc is written out",
 			files:       map[string]string{cfg: testdata(t, "containerd-debian12-etc.toml")},
 			version:     2,
 			options:     map[string]any{"BinaryName": testBinary},
-			podAnnots:   Annotations,
+			podAnnots:   annotation.Requests,
 			runcAdded:   true,
 			notes:       []string{`default handler "runc"`},
 		},
@@ -43,7 +45,7 @@ func TestContainerd(t *testing.T) {
 			files:       map[string]string{cfg: testdata(t, "containerd-v2-systemd.toml"), "/etc/containerd/extra.toml": "version = 2\n"},
 			version:     2,
 			options:     map[string]any{"BinaryName": testBinary, "SystemdCgroup": true},
-			podAnnots:   append([]string{"example.com/*"}, Annotations...),
+			podAnnots:   append([]string{"example.com/*"}, annotation.Requests...),
 			notes:       []string{"the default handler runs /usr/bin/crun"},
 		},
 		{
@@ -51,14 +53,14 @@ func TestContainerd(t *testing.T) {
 			files:       map[string]string{cfg: testdata(t, "containerd-v1.toml")},
 			version:     1,
 			options:     map[string]any{"BinaryName": testBinary, "SystemdCgroup": true, "NoPivotRoot": false},
-			podAnnots:   Annotations,
+			podAnnots:   annotation.Requests,
 		},
 		{
 			description: "version 1 with the legacy v1 linux default copies nothing",
 			files:       map[string]string{cfg: testdata(t, "containerd-v1-legacy-default.toml")},
 			version:     1,
 			options:     map[string]any{"BinaryName": testBinary},
-			podAnnots:   Annotations,
+			podAnnots:   annotation.Requests,
 			notes:       []string{"nothing of it is copied"},
 		},
 		{
@@ -68,7 +70,7 @@ func TestContainerd(t *testing.T) {
 			dropIn:      true,
 			importEdit:  true,
 			options:     map[string]any{"BinaryName": testBinary, "SystemdCgroup": true},
-			podAnnots:   Annotations,
+			podAnnots:   annotation.Requests,
 		},
 		{
 			description: "version 3 whose imports already cover the drop-in is not edited",
@@ -76,7 +78,7 @@ func TestContainerd(t *testing.T) {
 			version:     3,
 			dropIn:      true,
 			options:     map[string]any{"BinaryName": testBinary},
-			podAnnots:   Annotations,
+			podAnnots:   annotation.Requests,
 			notes:       []string{"already imports"},
 		},
 		{
@@ -91,13 +93,13 @@ func TestContainerd(t *testing.T) {
 			dropIn:     true,
 			importEdit: true,
 			options:    map[string]any{"BinaryName": testBinary, "SystemdCgroup": true},
-			podAnnots:  Annotations,
+			podAnnots:  annotation.Requests,
 		},
 		{
 			description: "no config at all gets a version 2 config with runc spelled out",
 			version:     2,
 			options:     map[string]any{"BinaryName": testBinary},
-			podAnnots:   Annotations,
+			podAnnots:   annotation.Requests,
 			runcAdded:   true,
 		},
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/oshim/oshim/internal/annotation"
 )
 
 // DefaultCrioDir is CRI-O's drop-in directory.
@@ -89,7 +91,7 @@ func (c *Crio) plan(h Host, prev *Manifest) (*plan, error) {
 		"runtime_path":        c.Binary,
 		"runtime_type":        "oci",
 		"runtime_root":        CrioRuntimeRoot,
-		"allowed_annotations": toAny(Annotations),
+		"allowed_annotations": toAny(annotation.Requests),
 	}
 	if err := writeTable(&b, []string{"crio", "runtime", "runtimes", c.handler()}, runtime); err != nil {
 		return nil, err

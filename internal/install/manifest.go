@@ -12,6 +12,11 @@ import (
 // DefaultStateDir is where install keeps its manifests (a host path).
 const DefaultStateDir = "/etc/oshim/installed"
 
+// manifestMode keeps manifests to root: they hold the original bytes of the engine
+// configs install edited, which can carry secrets (registry credentials in a 0600
+// containerd config).
+const manifestMode = 0o600
+
 // Manifest is what one install did, so that a later install or uninstall knows which
 // files are oshim's and what an edited file held before.
 type Manifest struct {

@@ -75,7 +75,7 @@ func Install(t Target, o Options) error {
 	// The manifest goes first: a crash half-way leaves a record that covers every file
 	// written, and running install again completes the job.
 	if manifestChanged {
-		mc := change{path: mpath, old: mcur, data: mdata, mode: 0o644, remove: mdata == nil}
+		mc := change{path: mpath, old: mcur, data: mdata, mode: manifestMode, remove: mdata == nil}
 		if err := apply(o.Host, mc); err != nil {
 			return err
 		}
@@ -143,7 +143,7 @@ func Uninstall(t Target, o Options) error {
 	if len(left) > 0 {
 		rest := *m
 		rest.Files = left
-		mc = change{path: mpath, data: rest.encode(), mode: 0o644}
+		mc = change{path: mpath, data: rest.encode(), mode: manifestMode}
 	}
 	if err := apply(o.Host, mc); err != nil {
 		return err

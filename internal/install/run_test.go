@@ -151,3 +151,22 @@ func writeFile(t *testing.T, root, p, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestManifestIsPrivate: a manifest holds the original bytes of the configs install
+// edited, which may carry secrets, so only root may read it.
+func TestManifestIsPrivate(t *testing.T) {
+	root := newRoot(t, nil)
+	if _, err := runOp(t, Install, &Crio{Binary: testBinary, AdminConfig: config.DefaultPath}, root, false); err != nil {
+		t.Fatal(err)
+	}
+	manifests, err := filepath.Glob(filepath.Join(root, DefaultStateDir, "*.json"))
+	if err != nil || len(manifests) == 0 {
+		t.Fatalf("no manifest: %v", err)
+	}
+	for _, m := range manifests {
+		st, err := os.Stat(m)
+		if err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("manifest %s has mode %v (%v), want 0600", m, st.Mode().Perm(), err)
+		}
+	}
+}

@@ -1,34 +1,49 @@
 package ociruntime
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
+
+	"github.com/oshim/oshim/internal/atomicfile"
 )
+
+// Runtime is the real runtime one oshim call hands its work to.
+type Runtime struct {
+	// Path is the runtime's absolute path, as Resolve found it.
+	Path string
+}
+
+// Command is the runtime with args (after the program name), its stdio unset: for
+// calls whose output oshim reads, and for tests that check the argv.
+func (r Runtime) Command(args ...string) *exec.Cmd { return exec.Command(r.Path, args...) }
 
 // Exec replaces oshim with the runtime: same pid, stdio, fds and exit status, which is
 // what engines that track the runtime's pid or read its stdout rely on.
-func Exec(path string, args []string) error {
-	argv := append([]string{path}, args...)
-	if err := syscall.Exec(path, argv, os.Environ()); err != nil {
-		return fmt.Errorf("exec %s: %w", path, err)
+func (r Runtime) Exec(args []string) error {
+	argv := append([]string{r.Path}, args...)
+	if err := syscall.Exec(r.Path, argv, os.Environ()); err != nil {
+		return fmt.Errorf("exec %s: %w", r.Path, err)
 	}
 	return nil
 }
 
 // Run runs the runtime as a child, for the few calls after which oshim has work to do,
 // relaying the signals an engine sends to stop it. It returns the runtime's exit status.
-func Run(path string, args []string) (int, error) {
-	cmd := exec.Command(path, args...)
+func (r Runtime) Run(args []string) (int, error) {
+	cmd := r.Command(args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
-		return -1, fmt.Errorf("start %s: %w", path, err)
+		return -1, fmt.Errorf("start %s: %w", r.Path, err)
 	}
 	done := make(chan struct{})
 	go func() {
@@ -51,20 +66,98 @@ func Run(path string, args []string) (int, error) {
 		return ee.ExitCode(), nil
 	}
 	if err != nil {
-		return -1, fmt.Errorf("wait for %s: %w", path, err)
+		return -1, fmt.Errorf("wait for %s: %w", r.Path, err)
 	}
 	return 0, nil
 }
 
-// Output runs the runtime and returns its stdout.
-func Output(path string, args ...string) ([]byte, error) {
-	out, err := exec.Command(path, args...).Output()
+// Output runs the runtime and returns its stdout; its stderr is in the error.
+func (r Runtime) Output(args ...string) ([]byte, error) {
+	out, err := r.Command(args...).Output()
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && len(ee.Stderr) > 0 {
-			return out, fmt.Errorf("%s %v: %w: %s", path, args, err, ee.Stderr)
+			return out, fmt.Errorf("%s %s: %w: %s", r.Path, strings.Join(args, " "), err, strings.TrimSpace(string(ee.Stderr)))
 		}
-		return out, fmt.Errorf("%s %v: %w", path, args, err)
+		return out, fmt.Errorf("%s %s: %w", r.Path, strings.Join(args, " "), err)
 	}
 	return out, nil
+}
+
+// rootArgs are the global flags that select a state root ("" is the runtime's default).
+func rootArgs(root string, args ...string) []string {
+	if root == "" {
+		return args
+	}
+	return append([]string{"--root", root}, args...)
+}
+
+// List returns the ids of the containers the runtime knows in root.
+func (r Runtime) List(root string) (map[string]bool, error) {
+	out, err := r.Output(rootArgs(root, "list", "-q")...)
+	if err != nil {
+		return nil, fmt.Errorf("list the containers: %w", err)
+	}
+	ids := map[string]bool{}
+	for _, id := range strings.Fields(string(out)) {
+		ids[id] = true
+	}
+	return ids, nil
+}
+
+// State is the runtime's state of container id in root: what the runtime reads the
+// container's spec from, and the annotations it was created with.
+type State struct {
+	ID          string            `json:"id"`
+	Status      string            `json:"status"`
+	Bundle      string            `json:"bundle"`
+	Annotations map[string]string `json:"annotations"`
+}
+
+// State asks the runtime for a container's state; global are the call's global flags
+// (--root, --rootless, ...), so the runtime looks where the call would.
+func (r Runtime) State(global []string, id string) (*State, error) {
+	out, err := r.Output(append(append([]string{}, global...), "state", id)...)
+	if err != nil {
+		return nil, err
+	}
+	var st State
+	if err := json.Unmarshal(out, &st); err != nil {
+		return nil, fmt.Errorf("%s state %s: %w", r.Path, id, err)
+	}
+	return &st, nil
+}
+
+// Version is the first line of `RUNTIME --version`, or "" when the runtime does not
+// say. It is cached in cacheDir by the binary's path, size and mtime: running the
+// runtime once more on every create would cost more than the rewrite.
+func (r Runtime) Version(cacheDir string) string {
+	st, err := os.Stat(r.Path)
+	if err != nil {
+		return ""
+	}
+	key := fmt.Sprintf("%s %d %d", r.Path, st.Size(), st.ModTime().UnixNano())
+	cache := filepath.Join(cacheDir, "runtime-versions.json")
+	versions := map[string]string{}
+	if b, err := os.ReadFile(cache); err == nil {
+		_ = json.Unmarshal(b, &versions)
+	}
+	if v, ok := versions[key]; ok {
+		return v
+	}
+	out, err := r.Output("--version")
+	if err != nil {
+		return ""
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	v := strings.TrimSpace(first)
+	if len(versions) > 16 {
+		// Upgrades leave stale keys; a small cache is rebuilt rather than pruned.
+		versions = map[string]string{}
+	}
+	versions[key] = v
+	if b, err := json.Marshal(versions); err == nil {
+		_ = atomicfile.Write(cache, b, 0o600)
+	}
+	return v
 }

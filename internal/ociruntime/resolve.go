@@ -13,13 +13,21 @@ import (
 // EnvRuntime names the real runtime, overriding the config file.
 const EnvRuntime = "OSHIM_RUNTIME"
 
-// Defaults are tried on PATH, in order, when nothing names a runtime.
-var Defaults = []string{"crun", "runc"}
+// defaults are tried on PATH, in order, when nothing names a runtime.
+var defaults = [...]string{"crun", "runc"}
+
+// Defaults returns the runtimes tried on PATH, in order, when nothing names one.
+func Defaults() []string { return defaults[:] }
 
 // Resolve returns the absolute path of the real runtime: env OSHIM_RUNTIME, else the
 // config's runtime, else the first of Defaults on PATH. It refuses to resolve to the
 // running binary itself, which would make every call loop.
-func Resolve(configured string) (string, error) {
+func Resolve(configured string) (Runtime, error) {
+	path, err := resolve(configured)
+	return Runtime{Path: path}, err
+}
+
+func resolve(configured string) (string, error) {
 	name, from := configured, "config runtime"
 	if v := os.Getenv(EnvRuntime); v != "" {
 		name, from = v, EnvRuntime
@@ -32,13 +40,13 @@ func Resolve(configured string) (string, error) {
 			return "", fmt.Errorf("%s = %q: %w", from, name, err)
 		}
 	} else {
-		for _, n := range Defaults {
+		for _, n := range defaults {
 			if path, err = lookPath(n); err == nil {
 				break
 			}
 		}
 		if path == "" {
-			return "", fmt.Errorf("no OCI runtime found: none of %v is on PATH (install crun or runc, or set runtime in the config or %s)", Defaults, EnvRuntime)
+			return "", fmt.Errorf("no OCI runtime found: none of %v is on PATH (install crun or runc, or set runtime in the config or %s)", defaults, EnvRuntime)
 		}
 		from = "PATH"
 	}

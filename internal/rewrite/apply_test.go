@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/caps"
 	"github.com/oshim/oshim/internal/contract"
 	"github.com/oshim/oshim/internal/initproc"
@@ -84,7 +85,7 @@ func TestApplyTouchesOnlyWhatItMust(t *testing.T) {
 					t.Fatal(err)
 				}
 				pl := NewPlan(&tc.contract, proc)
-				err = Apply(o, pl, proc.Args, "/run/oshim/x/init")
+				_, err = Apply(o, pl, proc.Args, Target{InitSource: "/run/oshim/x/init"})
 				if tc.contract.WantsInit() && !strings.Contains(string(before["mounts"]), `"/dev"`) {
 					if err == nil {
 						t.Fatal("Apply injected the init into a spec without a /dev mount")
@@ -109,7 +110,7 @@ func TestApplyTouchesOnlyWhatItMust(t *testing.T) {
 				assertOnlyChanged(t, pb, pa, tc.process)
 				var ann map[string]string
 				_ = json.Unmarshal(after["annotations"], &ann)
-				if ann[contract.AnnotationName] != "s" || ann["io.oshim.skew"] == "" || ann["io.oshim.repair"] == "" {
+				if ann[annotation.Contract] != "s" || ann["io.oshim.skew"] == "" || ann["io.oshim.repair"] == "" {
 					t.Fatalf("annotations = %v", ann)
 				}
 				if tc.contract.Bounding == contract.BoundingClear {
@@ -158,16 +159,11 @@ func assertInitMounted(t *testing.T, after map[string]json.RawMessage, workload 
 	if err := json.Unmarshal(after["mounts"], &mounts); err != nil {
 		t.Fatal(err)
 	}
-	dev := -1
-	for i, m := range mounts {
-		if m.Destination == "/dev" {
-			dev = i
-		}
+	n := len(mounts)
+	if n < 2 || mounts[n-2].Destination != initproc.Binary || mounts[n-1].Destination != initproc.ResultPipe {
+		t.Fatalf("init mounts are not the last ones: %+v", mounts)
 	}
-	if dev < 0 || dev+2 >= len(mounts) || mounts[dev+1].Destination != initproc.Binary || mounts[dev+2].Destination != initproc.ResultPipe {
-		t.Fatalf("init mounts are not right after /dev: %+v", mounts)
-	}
-	for _, m := range mounts[dev+1 : dev+3] {
+	for _, m := range mounts[n-2:] {
 		if !reflect.DeepEqual(m.Options, []string{"bind", "ro", "nosuid", "nodev"}) {
 			t.Fatalf("init mount options = %q", m.Options)
 		}
@@ -189,7 +185,7 @@ func TestApplyIsIdempotentForTheInit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := Apply(o, NewPlan(&c, proc), proc.Args, "/src"); err != nil {
+		if _, err := Apply(o, NewPlan(&c, proc), proc.Args, Target{InitSource: "/src"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -218,7 +214,7 @@ func TestApplyForgedInitPrefixIsReplaced(t *testing.T) {
 	}
 	c := contract.Contract{Name: "s", OnSkew: contract.Repair, Bounding: contract.BoundingClear}
 	proc, _ := spec.ReadProcess(o, "process")
-	if err := Apply(o, NewPlan(&c, proc), proc.Args, "/src"); err != nil {
+	if _, err := Apply(o, NewPlan(&c, proc), proc.Args, Target{InitSource: "/src"}); err != nil {
 		t.Fatal(err)
 	}
 	proc, _ = spec.ReadProcess(o, "process")
@@ -235,7 +231,7 @@ func TestApplyNeedsDevMount(t *testing.T) {
 	}
 	c := contract.Contract{Name: "s", OnSkew: contract.Repair, Bounding: contract.BoundingClear}
 	proc, _ := spec.ReadProcess(o, "process")
-	if err := Apply(o, NewPlan(&c, proc), proc.Args, "/src"); err == nil {
+	if _, err := Apply(o, NewPlan(&c, proc), proc.Args, Target{InitSource: "/src"}); err == nil {
 		t.Fatal("Apply without a /dev mount succeeded")
 	}
 }

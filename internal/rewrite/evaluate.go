@@ -3,12 +3,10 @@ package rewrite
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/oshim/oshim/internal/contract"
-	"github.com/oshim/oshim/internal/report"
 	"github.com/oshim/oshim/internal/spec"
 )
 
@@ -27,7 +25,7 @@ func Evaluate(set *contract.Set, o *spec.Object) (pl *Plan, proc *specs.Process,
 	if err != nil {
 		return nil, nil, err
 	}
-	arg0 := workloadArg0(proc.Args)
+	arg0 := WorkloadArg0(proc.Args)
 	if arg0 == "" {
 		return nil, proc, nil
 	}
@@ -42,23 +40,10 @@ func Evaluate(set *contract.Set, o *spec.Object) (pl *Plan, proc *specs.Process,
 	return NewPlan(c, proc), proc, nil
 }
 
-// Record is the report record of this plan for container id in runtime root, as the
-// rewrite leaves the container; the caller fills in what only it knows (Runtime).
-func (pl *Plan) Record(id, root, bundle string, proc *specs.Process) *report.Container {
-	c := pl.Contract
-	return &report.Container{
-		ID: id, Root: root, Bundle: bundle, Arg0: workloadArg0(proc.Args), UID: proc.User.UID,
-		Contract: c.Name, Bounding: string(c.Bounding), OnSkew: string(c.OnSkew),
-		Skew: pl.Skew(), Repair: pl.Repair(),
-		Before: pl.Before, After: pl.After(), Main: pl.Main(),
-		Created: time.Now().UTC(), Init: c.WantsInit(),
-	}
-}
-
-// workloadArg0 is the path contracts match: args[0], or the workload's when oshim has
+// WorkloadArg0 is the path contracts match: args[0], or the workload's when oshim has
 // already put its init in front (whose io.oshim.contract annotation then names the
 // contract that matched). It is "" when there is none.
-func workloadArg0(args []string) string {
+func WorkloadArg0(args []string) string {
 	w := unwrapInit(args)
 	if len(w) == 0 {
 		return ""

@@ -73,9 +73,8 @@ func TestEvaluate(t *testing.T) {
 			if pl == nil {
 				return
 			}
-			rec := pl.Record("c1", "/run/x", "/b", proc)
-			if rec.Skew != tc.wantSkew || rec.Arg0 != tc.wantArg0 || rec.ID != "c1" || rec.Root != "/run/x" || rec.Bundle != "/b" || rec.Created.IsZero() || !rec.Init {
-				t.Fatalf("Record = %+v", rec)
+			if pl.Skew() != tc.wantSkew || WorkloadArg0(proc.Args) != tc.wantArg0 {
+				t.Fatalf("plan skew %q, args[0] %q", pl.Skew(), WorkloadArg0(proc.Args))
 			}
 		})
 	}
@@ -104,8 +103,8 @@ func FuzzEvaluate(f *testing.F) {
 		if err != nil || pl == nil {
 			return
 		}
-		if rec := pl.Record("c1", "", "", proc); rec.Arg0 == "" || rec.Contract != "sandbox-supervisor" {
-			t.Fatalf("Record = %+v", rec)
+		if WorkloadArg0(proc.Args) == "" || pl.Contract.Name != "sandbox-supervisor" {
+			t.Fatalf("plan %+v for args %q", pl, proc.Args)
 		}
 	})
 }

@@ -40,7 +40,9 @@ func (e *DeniedError) Error() string {
 	return fmt.Sprintf("contract %q: the spec withholds %s, which the workload requires (on_skew=deny)", e.Contract, strings.Join(e.Missing.Names(), ", "))
 }
 
-// NewPlan evaluates a contract against a process.
+// NewPlan evaluates a contract against a process. Only repair grants; only a contract
+// that clears the bounding set lends, and what it lends is dropped again unless the
+// workload is entitled to it: report mode observes and changes nothing.
 func NewPlan(c *contract.Contract, p *specs.Process) *Plan {
 	pl := &Plan{Contract: c, Root: p.User.UID == 0, Before: listsOf(p.Capabilities), Grant: map[string]caps.Set{}, Lend: map[string]caps.Set{}}
 	need := c.Required()
@@ -54,25 +56,35 @@ func NewPlan(c *contract.Contract, p *specs.Process) *Plan {
 			pl.Grant[key] = missing
 		}
 	}
-	if c.Bounding == contract.BoundingClear {
+	if c.Bounding == contract.BoundingClear && c.OnSkew != contract.Report {
 		pl.planLoan()
 	}
 	return pl
 }
 
 // planLoan lends CAP_SETPCAP to the init where the repaired spec lacks it, so the init
-// can clear the bounding set; the workload gets it back only if the contract requires it.
+// can clear the bounding set. The init drops CAP_SETPCAP before the workload unless the
+// contract requires it, and drops anything lent that the repaired spec does not give.
 func (pl *Plan) planLoan() {
 	after := pl.After()
+	var lent caps.Set
 	for _, key := range placement(pl.Root) {
 		if !after.Has(key, caps.SETPCAP) {
 			pl.Lend[key] = caps.NewSet(caps.SETPCAP)
+			lent = lent.Add(caps.SETPCAP)
 		}
 	}
 	if !pl.Contract.Required().Has(caps.SETPCAP) {
 		pl.Drop = caps.NewSet(caps.SETPCAP)
 	}
+	for _, key := range placement(pl.Root) {
+		pl.Drop = pl.Drop.Union(lent.Minus(after.Set(key)))
+	}
 }
+
+// Observes says the contract only observes: on_skew = "report" lends, grants and
+// refuses nothing, and its init measures without changing or stopping anything.
+func (pl *Plan) Observes() bool { return pl.Contract.OnSkew == contract.Report }
 
 // Err is the refusal of a deny contract, or nil.
 func (pl *Plan) Err() error {

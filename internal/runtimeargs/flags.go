@@ -4,33 +4,22 @@ package runtimeargs
 type arity int
 
 const (
-	// boolFlag takes no separate value; "--flag=v" is still accepted.
+	// boolFlag takes no separate value; "--flag=true|false" is still accepted.
 	boolFlag arity = iota
-	// valueFlag takes the next argument, or the text after "=".
+	// valueFlag takes the next argument, or the text after "=" (or after a short
+	// flag's letter).
 	valueFlag
-	// optionalBool is runc's string "--rootless VALUE" and crun's "--rootless[=VALUE]":
-	// a following argument is consumed only when it is one of optionalValues.
-	optionalBool
+	// optionalValue is argp's OPTION_ARG_OPTIONAL (crun's --tty[=VALUE], -tVALUE): a
+	// value only when attached, never the next argument.
+	optionalValue
 )
 
-var optionalValues = map[string]bool{"true": true, "false": true, "auto": true}
-
-// flagSet maps every spelling of a flag ("root", "b") to its canonical name and arity.
+// flagSet maps every spelling of a flag ("bundle", "b") to its canonical name and arity.
 type flagSet map[string]flagSpec
 
 type flagSpec struct {
 	name  string
 	arity arity
-}
-
-func newFlagSet(defs ...flagDef) flagSet {
-	fs := flagSet{}
-	for _, d := range defs {
-		for _, n := range d.names {
-			fs[n] = flagSpec{name: d.names[0], arity: d.arity}
-		}
-	}
-	return fs
 }
 
 type flagDef struct {
@@ -40,56 +29,108 @@ type flagDef struct {
 
 func def(a arity, names ...string) flagDef { return flagDef{names: names, arity: a} }
 
-// globalFlags is the union of runc's and crun's global options.
-var globalFlags = newFlagSet(
-	def(boolFlag, "debug"),
-	def(boolFlag, "systemd-cgroup"),
-	def(optionalBool, "rootless"),
-	def(valueFlag, "root"),
-	def(valueFlag, "log"),
-	def(valueFlag, "log-format"),
-	def(valueFlag, "log-level"),
-	def(valueFlag, "criu"),
-	def(valueFlag, "cgroup-manager"),
-	def(boolFlag, "help", "h", "?"),
-	def(boolFlag, "usage"),
-	def(boolFlag, "version", "v", "V"),
+func newFlagSet(groups ...[]flagDef) flagSet {
+	fs := flagSet{}
+	for _, g := range groups {
+		for _, d := range g {
+			for _, n := range d.names {
+				fs[n] = flagSpec{name: d.names[0], arity: d.arity}
+			}
+		}
+	}
+	return fs
+}
+
+// The flags of runc 1.1 (urfave/cli) and crun 1.8 (argp), by command, as their
+// sources define them: what each flag is called and whether it takes a value decides
+// where the subcommand, the container id and the process start, so a flag one
+// runtime lacks or reads differently must not be guessed.
+var (
+	globalCommon = []flagDef{
+		def(boolFlag, "debug"),
+		def(boolFlag, "systemd-cgroup"),
+		def(valueFlag, "root"),
+		def(valueFlag, "log"),
+		def(valueFlag, "log-format"),
+		// Both consume a value: runc's is a string flag, crun's a mandatory argument
+		// (which crun before 1.22 even stores as --root).
+		def(valueFlag, "rootless"),
+	}
+	globalRunc = []flagDef{def(valueFlag, "criu"), def(boolFlag, "help", "h"), def(boolFlag, "version", "v")}
+	globalCrun = []flagDef{
+		def(valueFlag, "cgroup-manager"), def(valueFlag, "log-level"),
+		def(boolFlag, "help", "?"), def(boolFlag, "usage"), def(boolFlag, "version", "v", "V"),
+	}
+
+	createCommon = []flagDef{
+		def(valueFlag, "bundle", "b"),
+		def(valueFlag, "console-socket"),
+		def(valueFlag, "pid-file"),
+		def(valueFlag, "preserve-fds"),
+		def(boolFlag, "no-pivot"),
+		def(boolFlag, "no-new-keyring"),
+	}
+	createRunc = []flagDef{def(valueFlag, "pidfd-socket"), def(boolFlag, "help", "h")}
+	createCrun = []flagDef{def(valueFlag, "config", "f"), def(boolFlag, "no-subreaper"), def(boolFlag, "help", "?"), def(boolFlag, "usage")}
+	runCommon  = []flagDef{def(boolFlag, "detach", "d"), def(boolFlag, "no-subreaper")}
+	runRunc    = []flagDef{def(boolFlag, "keep")}
+
+	execCommon = []flagDef{
+		def(valueFlag, "console-socket"),
+		def(valueFlag, "cwd"),
+		def(valueFlag, "env", "e"),
+		def(valueFlag, "user", "u"),
+		def(valueFlag, "process", "p"),
+		def(boolFlag, "detach", "d"),
+		def(valueFlag, "pid-file"),
+		def(valueFlag, "process-label"),
+		def(valueFlag, "apparmor"),
+		def(boolFlag, "no-new-privs"),
+		def(valueFlag, "cap", "c"),
+		def(valueFlag, "preserve-fds"),
+		def(valueFlag, "cgroup"),
+	}
+	execRunc = []flagDef{
+		def(boolFlag, "tty", "t"),
+		def(valueFlag, "additional-gids", "g"),
+		def(boolFlag, "ignore-paused"),
+		def(valueFlag, "pidfd-socket"),
+		def(boolFlag, "help", "h"),
+	}
+	execCrun = []flagDef{def(optionalValue, "tty", "t"), def(boolFlag, "help", "?"), def(boolFlag, "usage")}
 )
 
-// createFlags is the union of runc's and crun's options of create and run.
-var createFlags = newFlagSet(
-	def(valueFlag, "bundle", "b"),
-	def(valueFlag, "config", "f"),
-	def(valueFlag, "console-socket"),
-	def(valueFlag, "pidfd-socket"),
-	def(valueFlag, "pid-file"),
-	def(valueFlag, "preserve-fds"),
-	def(boolFlag, "no-pivot"),
-	def(boolFlag, "no-new-keyring"),
-	def(boolFlag, "detach", "d"),
-	def(boolFlag, "keep"),
-	def(boolFlag, "no-subreaper"),
-	def(boolFlag, "help", "h"),
-)
+// tables are one runtime's flags by command.
+type tables struct {
+	global, create, run, exec flagSet
+	// reorder: flags of create and run may follow the container id (urfave/cli moves
+	// them to the front); argp in crun stops at the first positional argument.
+	reorder bool
+	// config: create and run take --config (crun only).
+	config bool
+}
 
-// execFlags is the union of runc's and crun's options of exec.
-var execFlags = newFlagSet(
-	def(valueFlag, "console-socket"),
-	def(valueFlag, "pidfd-socket"),
-	def(valueFlag, "cwd"),
-	def(valueFlag, "env", "e"),
-	def(boolFlag, "tty", "t"),
-	def(valueFlag, "user", "u"),
-	def(valueFlag, "additional-gids", "g"),
-	def(valueFlag, "process", "p"),
-	def(boolFlag, "detach", "d"),
-	def(valueFlag, "pid-file"),
-	def(valueFlag, "process-label"),
-	def(valueFlag, "apparmor"),
-	def(boolFlag, "no-new-privs"),
-	def(valueFlag, "cap", "c"),
-	def(valueFlag, "preserve-fds"),
-	def(valueFlag, "cgroup"),
-	def(boolFlag, "ignore-paused"),
-	def(boolFlag, "help", "h"),
-)
+var dialects = map[Dialect]tables{
+	Runc: {
+		global: newFlagSet(globalCommon, globalRunc),
+		create: newFlagSet(createCommon, createRunc),
+		run:    newFlagSet(createCommon, createRunc, runCommon, runRunc),
+		exec:   newFlagSet(execCommon, execRunc),
+		// runc's create and run take flags after the id.
+		reorder: true,
+	},
+	Crun: {
+		global: newFlagSet(globalCommon, globalCrun),
+		create: newFlagSet(createCommon, createCrun),
+		run:    newFlagSet(createCommon, createCrun, runCommon),
+		exec:   newFlagSet(execCommon, execCrun),
+		config: true,
+	},
+}
+
+// execProcessFlags build the process of an exec without --process; with a process
+// file the runtimes ignore them, so they are dropped when oshim writes the file.
+var execProcessFlags = map[string]bool{
+	"cwd": true, "env": true, "user": true, "process": true, "process-label": true, "apparmor": true,
+	"no-new-privs": true, "cap": true, "tty": true, "additional-gids": true,
+}

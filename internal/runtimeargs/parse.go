@@ -1,18 +1,48 @@
-// Package runtimeargs parses a runc/crun command line once, the way the runtimes do, so
-// oshim finds the subcommand, the bundle, the process file and the container id without
-// guessing: a container named "create" or a bundle path containing "run" must not confuse it.
+// Package runtimeargs parses a runc/crun command line once, the way the runtime that
+// will read it does, so oshim finds the subcommand, the bundle, the spec file, the
+// process and the container id without guessing: a container named "create" or a
+// bundle path containing "run" must not confuse it, and neither may a flag the two
+// runtimes read differently.
 package runtimeargs
 
 import (
 	"fmt"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 )
 
-// Invocation is what oshim needs to know of one runtime call. The argv itself is
-// forwarded unchanged; nothing here is ever turned back into arguments.
+// Dialect is the runtime whose argument rules apply.
+type Dialect string
+
+const (
+	Runc Dialect = "runc"
+	Crun Dialect = "crun"
+	// Unknown parses as both, and refuses what they would read differently.
+	Unknown Dialect = ""
+)
+
+// DialectOf tells the dialect from the runtime's file name: "crun", "runc" and names
+// that start with them (runc.amd64, crun-1.8).
+func DialectOf(path string) Dialect {
+	base := filepath.Base(path)
+	switch {
+	case strings.HasPrefix(base, "crun"):
+		return Crun
+	case strings.HasPrefix(base, "runc"):
+		return Runc
+	}
+	return Unknown
+}
+
+// Invocation is what oshim needs to know of one runtime call.
 type Invocation struct {
 	Global Globals
+	// GlobalArgs are the arguments before the subcommand, as given: for the calls oshim
+	// makes to the runtime about the same container (state), which must look where
+	// this call looks.
+	GlobalArgs []string
 	// Command is the subcommand ("create", "state", ...); empty when only global flags
 	// such as --version or --help were given.
 	Command string
@@ -21,13 +51,13 @@ type Invocation struct {
 	ID string
 	// Bundle is the absolute bundle directory of create and run (default: the working directory).
 	Bundle string
-	// ConfigFile is the absolute path of the spec that create or run will read: crun's
-	// --config, relative to the bundle, or the bundle's config.json.
+	// ConfigFile is the absolute path of the spec that create or run will read: the
+	// bundle's config.json, or crun's --config.
 	ConfigFile string
-	// Process is exec's --process file; empty when the process comes from arguments.
-	Process string
-	// ExecCaps lists exec's --cap values (capabilities added on the command line).
-	ExecCaps []string
+	// Detach is run's --detach: the call returns once the container has started.
+	Detach bool
+	// Exec is what an exec call asks for; nil for other commands.
+	Exec *Exec
 }
 
 // Globals are the runtime's global options that oshim itself honours.
@@ -37,37 +67,86 @@ type Globals struct {
 	LogFormat string
 	LogLevel  string
 	Debug     bool
-	Help      bool
-	Version   bool
+	// Help is --help (or -h, --usage) anywhere oshim parses: the runtime prints help
+	// and does nothing else.
+	Help    bool
+	Version bool
 }
 
-// Parse reads args (without the program name). cwd resolves relative bundle paths.
-func Parse(args []string, cwd string) (*Invocation, error) {
-	g, rest, err := parseFlags(args, globalFlags, true)
+// Exec is an exec call: the process comes from Process, or from Command and the
+// process flags.
+type Exec struct {
+	// Process is --process as given ("" when the process comes from arguments); the
+	// runtime opens it relative to its working directory, which is oshim's.
+	Process string
+	// Command is the process's argv when there is no --process.
+	Command []string
+	// Caps are --cap values; Cwd, Env, User, AdditionalGids, ProcessLabel, AppArmor,
+	// NoNewPrivs and Tty the other process flags, as given.
+	Caps           []string
+	Cwd            string
+	Env            []string
+	User           string
+	AdditionalGids []string
+	ProcessLabel   string
+	AppArmor       string
+	NoNewPrivs     bool
+	Tty            bool
+	// PreserveFDs is --preserve-fds: the fds from 3 that the process inherits.
+	PreserveFDs int
+	// kept are the flags that stay when oshim hands the runtime a process file.
+	kept []string
+}
+
+// Parse reads args (without the program name) as the runtime of dialect d does. cwd
+// resolves relative paths. With Unknown it parses as runc and as crun and refuses
+// arguments they would read differently.
+func Parse(args []string, cwd string, d Dialect) (*Invocation, error) {
+	if d != Unknown {
+		return parse(args, cwd, dialects[d])
+	}
+	a, errA := parse(args, cwd, dialects[Runc])
+	b, errB := parse(args, cwd, dialects[Crun])
+	switch {
+	case errA != nil && errB != nil:
+		return nil, errA
+	case errA != nil || errB != nil || !reflect.DeepEqual(a, b):
+		return nil, fmt.Errorf("runc and crun read these arguments differently, and the runtime's name does not say which it is: name the runtime crun or runc, or use only arguments both read alike")
+	}
+	return a, nil
+}
+
+func parse(args []string, cwd string, t tables) (*Invocation, error) {
+	g, rest, err := parseFlags(args, t.global, false)
 	if err != nil {
 		return nil, fmt.Errorf("global options: %w", err)
 	}
-	inv := &Invocation{Global: Globals{
-		Root:      g.last("root"),
-		Log:       g.last("log"),
-		LogFormat: g.last("log-format"),
-		LogLevel:  g.last("log-level"),
-		Debug:     g.isSet("debug"),
-		Help:      g.isSet("help") || g.isSet("usage"),
-		Version:   g.isSet("version"),
-	}}
+	inv := &Invocation{
+		GlobalArgs: args[:len(args)-len(rest)],
+		Global: Globals{
+			Root:      g.last("root"),
+			Log:       g.last("log"),
+			LogFormat: g.last("log-format"),
+			LogLevel:  g.last("log-level"),
+			Debug:     g.isSet("debug"),
+			Help:      g.isSet("help") || g.isSet("usage"),
+			Version:   g.isSet("version"),
+		},
+	}
 	if len(rest) == 0 {
 		return inv, nil
 	}
 	inv.Command, rest = rest[0], rest[1:]
 	switch inv.Command {
-	case "create", "run":
-		return inv, inv.parseCreate(rest, cwd)
+	case "create":
+		return inv, inv.parseCreate(rest, cwd, t.create, t)
+	case "run":
+		return inv, inv.parseCreate(rest, cwd, t.run, t)
 	case "exec":
-		return inv, inv.parseExec(rest)
+		return inv, inv.parseExec(rest, t.exec)
 	}
 	// Other subcommands pass through untouched; their id is only used to find oshim's
-	// own records (state, delete), so a best-effort first positional is enough.
+	// own records (start, state, delete), so a best-effort first positional is enough.
 	for _, a := range rest {
 		if !strings.HasPrefix(a, "-") {
 			inv.ID = a
@@ -77,12 +156,12 @@ func Parse(args []string, cwd string) (*Invocation, error) {
 	return inv, nil
 }
 
-func (inv *Invocation) parseCreate(args []string, cwd string) error {
-	f, pos, err := parseFlags(args, createFlags, false)
+func (inv *Invocation) parseCreate(args []string, cwd string, fs flagSet, t tables) error {
+	f, pos, err := parseFlags(args, fs, t.reorder)
 	if err != nil {
 		return fmt.Errorf("%s options: %w", inv.Command, err)
 	}
-	if f.isSet("help") {
+	if f.isSet("help") || f.isSet("usage") {
 		inv.Global.Help = true
 		return nil
 	}
@@ -93,23 +172,26 @@ func (inv *Invocation) parseCreate(args []string, cwd string) error {
 		return fmt.Errorf("%s: the container id is empty", inv.Command)
 	}
 	inv.ID = pos[0]
+	inv.Detach = f.isSet("detach")
 	inv.Bundle = cwd
 	if b := f.last("bundle"); b != "" {
 		inv.Bundle = absFrom(cwd, b)
 	}
 	inv.ConfigFile = filepath.Join(inv.Bundle, "config.json")
-	if c := f.last("config"); c != "" {
-		inv.ConfigFile = absFrom(inv.Bundle, c)
+	// crun reads "config.json" from the bundle, and any other relative --config from
+	// the caller's working directory, before it changes into the bundle.
+	if c := f.last("config"); t.config && c != "" && c != "config.json" {
+		inv.ConfigFile = absFrom(cwd, c)
 	}
 	return nil
 }
 
-func (inv *Invocation) parseExec(args []string) error {
-	f, pos, err := parseFlags(args, execFlags, true)
+func (inv *Invocation) parseExec(args []string, fs flagSet) error {
+	f, pos, err := parseFlags(args, fs, false)
 	if err != nil {
 		return fmt.Errorf("exec options: %w", err)
 	}
-	if f.isSet("help") {
+	if f.isSet("help") || f.isSet("usage") {
 		inv.Global.Help = true
 		return nil
 	}
@@ -117,12 +199,46 @@ func (inv *Invocation) parseExec(args []string) error {
 		return fmt.Errorf("exec needs a container id")
 	}
 	inv.ID = pos[0]
-	inv.ExecCaps = f["cap"]
-	if p := f.last("process"); p != "" {
-		// The runtime opens the file relative to its own working directory, which is ours.
-		inv.Process = p
+	e := &Exec{
+		Process: f.last("process"), Command: nonEmpty(pos[1:]), Caps: f.all("cap"), Cwd: f.last("cwd"), Env: f.all("env"),
+		User: f.last("user"), AdditionalGids: f.all("additional-gids"), ProcessLabel: f.last("process-label"),
+		AppArmor: f.last("apparmor"), NoNewPrivs: f.isSet("no-new-privs"), Tty: f.isTty(),
 	}
+	if e.Process == "" && len(e.Command) == 0 {
+		return fmt.Errorf("exec into %s: give a command or --process", inv.ID)
+	}
+	if e.Process != "" && len(e.Command) > 0 {
+		return fmt.Errorf("exec into %s: --process and a command %q are both given", inv.ID, e.Command)
+	}
+	if n := f.last("preserve-fds"); n != "" {
+		if e.PreserveFDs, err = strconv.Atoi(n); err != nil || e.PreserveFDs < 0 {
+			return fmt.Errorf("exec --preserve-fds %q: want a number of file descriptors", n)
+		}
+	}
+	for _, tok := range f.tokens {
+		if !execProcessFlags[tok.name] {
+			e.kept = append(e.kept, tok.raw...)
+		}
+	}
+	inv.Exec = e
 	return nil
+}
+
+// WithProcess is this exec call's argv with the process given by the file at path
+// instead: the global options and every flag that is not about the process stay as
+// given, in order.
+func (inv *Invocation) WithProcess(path string) []string {
+	out := append([]string{}, inv.GlobalArgs...)
+	out = append(out, "exec")
+	out = append(out, inv.Exec.kept...)
+	return append(out, "--process", path, "--", inv.ID)
+}
+
+func nonEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 func absFrom(base, p string) string {
@@ -132,27 +248,46 @@ func absFrom(base, p string) string {
 	return filepath.Join(base, p)
 }
 
-// values holds every value given for each canonical flag name, in order.
-type values map[string][]string
+// values holds every value given for each canonical flag name, in order, and the
+// tokens each flag was given as.
+type values struct {
+	m      map[string][]string
+	tokens []token
+}
+
+type token struct {
+	name string
+	raw  []string
+}
 
 func (v values) last(name string) string {
-	if vs := v[name]; len(vs) > 0 {
+	if vs := v.m[name]; len(vs) > 0 {
 		return vs[len(vs)-1]
 	}
 	return ""
 }
 
+func (v values) all(name string) []string { return v.m[name] }
+
 func (v values) isSet(name string) bool {
-	vs, ok := v[name]
-	return ok && (len(vs) == 0 || vs[len(vs)-1] != "false")
+	vs := v.m[name]
+	return len(vs) > 0 && vs[len(vs)-1] != "false"
 }
 
-// parseFlags splits args into flags and positional arguments. inOrder stops at the first
-// positional argument and returns it with everything after it, as runc does for global
-// options and exec; otherwise flags may follow positionals, as both runtimes allow for
-// create and run. "--" ends the flags either way.
-func parseFlags(args []string, fs flagSet, inOrder bool) (values, []string, error) {
-	v := values{}
+// isTty reads --tty as its runtime does: runc's boolean, or crun's optional value,
+// where "false" and "no" turn it off.
+func (v values) isTty() bool {
+	vs := v.m["tty"]
+	return len(vs) > 0 && vs[len(vs)-1] != "false" && vs[len(vs)-1] != "no"
+}
+
+// parseFlags splits args into flags and positional arguments. It stops at the first
+// positional argument and returns it with everything after it, as Go's flag package
+// (runc's global options and exec) and argp in order (crun) do; reorder instead takes
+// flags after positionals too, as urfave/cli does for runc's create and run. "--"
+// ends the flags either way.
+func parseFlags(args []string, fs flagSet, reorder bool) (values, []string, error) {
+	v := values{m: map[string][]string{}}
 	var pos []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -160,7 +295,7 @@ func parseFlags(args []string, fs flagSet, inOrder bool) (values, []string, erro
 			return v, append(pos, args[i+1:]...), nil
 		}
 		if len(a) < 2 || a[0] != '-' {
-			if inOrder {
+			if !reorder {
 				return v, append(pos, args[i:]...), nil
 			}
 			pos = append(pos, a)
@@ -168,39 +303,34 @@ func parseFlags(args []string, fs flagSet, inOrder bool) (values, []string, erro
 		}
 		spec, val, hasVal, err := lookup(fs, a)
 		if err != nil {
-			return nil, nil, err
+			return v, nil, err
 		}
+		raw := []string{a}
 		switch spec.arity {
 		case boolFlag:
 			if hasVal && val != "true" && val != "false" {
-				return nil, nil, fmt.Errorf("flag %s takes true or false, not %q", a, val)
-			}
-		case optionalBool:
-			if !hasVal && i+1 < len(args) && optionalValues[args[i+1]] {
-				i++
-				val, hasVal = args[i], true
+				return v, nil, fmt.Errorf("flag %s takes true or false, not %q", a, val)
 			}
 		case valueFlag:
 			if !hasVal {
 				if i+1 >= len(args) {
-					return nil, nil, fmt.Errorf("flag %s needs a value", a)
+					return v, nil, fmt.Errorf("flag %s needs a value", a)
 				}
 				i++
 				val = args[i]
+				raw = append(raw, val)
 			}
 			hasVal = true
 		}
-		if hasVal {
-			v[spec.name] = append(v[spec.name], val)
-		} else if _, ok := v[spec.name]; !ok {
-			v[spec.name] = nil
-		}
+		v.tokens = append(v.tokens, token{name: spec.name, raw: raw})
+		// A flag given without a value counts as set: "" is never "false".
+		v.m[spec.name] = append(v.m[spec.name], val)
 	}
 	return v, pos, nil
 }
 
-// lookup resolves "--name", "--name=v", "-name" (runc accepts single-dash long names),
-// "-x", "-x=v" and argp's "-xVALUE".
+// lookup resolves "--name", "--name=v", "-name" (runc accepts single-dash long
+// names), "-x", "-x=v" and argp's "-xVALUE".
 func lookup(fs flagSet, arg string) (flagSpec, string, bool, error) {
 	body := strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-")
 	name, val, hasVal := strings.Cut(body, "=")
@@ -208,7 +338,7 @@ func lookup(fs flagSet, arg string) (flagSpec, string, bool, error) {
 		return spec, val, hasVal, nil
 	}
 	if !strings.HasPrefix(arg, "--") && len(body) > 1 {
-		if spec, ok := fs[body[:1]]; ok && spec.arity == valueFlag {
+		if spec, ok := fs[body[:1]]; ok && spec.arity != boolFlag {
 			return spec, body[1:], true, nil
 		}
 	}

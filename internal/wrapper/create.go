@@ -2,59 +2,64 @@ package wrapper
 
 import (
 	"fmt"
+	"path/filepath"
 
-	"github.com/oshim/oshim/internal/rewrite"
+	"github.com/oshim/oshim/internal/admit"
+	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/internal/spec"
 )
 
-// rewriteConfig applies the container's contract to its config.json. It writes nothing
-// when no contract applies, so such a container's spec stays byte-identical.
-func (w *Wrapper) rewriteConfig() error {
-	if w.Config.Set.Len() == 0 || w.Inv.Global.Help {
-		return nil
+// admit applies the container's contract to its config.json and returns its record,
+// nil when no contract applies. A spec no contract applies to and that carries no
+// forged io.oshim.* annotation stays byte-identical. With no contracts configured at
+// all oshim reads no spec.
+func (w *Wrapper) admit() (*records.Container, error) {
+	if w.Config.Set.Len() == 0 {
+		return nil, nil
 	}
 	f, err := spec.Load(w.Inv.ConfigFile)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	pl, proc, err := rewrite.Evaluate(w.Config.Set, f.Object)
-	if err != nil {
-		return fmt.Errorf("container %s: %s: %w", w.Inv.ID, w.Inv.ConfigFile, err)
+	req := admit.Request{
+		Mode: admit.Create, Spec: f.Object, Contracts: w.Config.Set,
+		ID: w.Inv.ID, Root: w.Inv.Global.Root, Bundle: w.Inv.Bundle, Rootfs: w.rootfs(f.Object),
+		Store: w.Store, Runtime: w.Runtime, Report: w.Report, Log: w.Log,
 	}
-	if pl == nil {
+	out, err := admit.Admit(req)
+	switch {
+	case err != nil && admit.IsDenied(err):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("container %s: %s: %w", w.Inv.ID, w.Inv.ConfigFile, err)
+	case out.Plan == nil && len(out.Scrubbed) == 0:
 		w.Log.WithField("id", w.Inv.ID).Debug("no contract applies")
-		return nil
+		return nil, nil
+	case out.Plan == nil:
+		w.Log.WithField("id", w.Inv.ID).Warnf("removed annotations only oshim may write: %v", out.Scrubbed)
+		return nil, f.Save()
 	}
-	c := pl.Contract
-	w.findings().Skew(pl, proc)
-	if err := pl.Err(); err != nil {
-		return err
-	}
-	var initDir string
-	if c.WantsInit() {
-		if initDir, err = w.prepareInit(); err != nil {
-			return fmt.Errorf("prepare oshim-init for %s: %w", w.Inv.ID, err)
-		}
-	}
-	if err := rewrite.Apply(f.Object, pl, proc.Args, initDir); err != nil {
-		_ = w.Store.Remove(w.Inv.Global.Root, w.Inv.ID)
-		return fmt.Errorf("rewrite %s: %w", w.Inv.ConfigFile, err)
-	}
-	w.initInjected = c.WantsInit()
-	rec := pl.Record(w.Inv.ID, w.Inv.Global.Root, w.Inv.Bundle, proc)
-	rec.Repair = appliedRepair(f.Object, rec.Repair)
-	rec.Runtime, rec.RuntimeVersion = w.Runtime, w.runtimeVersion()
 	w.capRecords()
-	// The record goes first: exec sessions are capped by it, so a container must never
-	// exist with a rewritten spec and no record.
-	if err := w.Store.Save(rec); err != nil {
-		return fmt.Errorf("record container %s: %w", w.Inv.ID, err)
-	}
+	// The record is written: a container must never exist with a rewritten spec and
+	// no record, since exec sessions are capped by it.
 	if err := f.Save(); err != nil {
-		_ = w.Store.Remove(w.Inv.Global.Root, w.Inv.ID)
-		return err
+		req.Undo(out)
+		return nil, err
 	}
-	w.Log.WithFields(map[string]any{"id": w.Inv.ID, "contract": c.Name, "skew": rec.Skew, "repair": rec.Repair}).Info("contract applied")
-	w.findings().Rewrite(pl, proc, rec.Repair)
-	return nil
+	rec := out.Record
+	w.Log.WithFields(map[string]any{"id": w.Inv.ID, "contract": rec.Contract, "skew": rec.Skew, "repair": rec.Repair}).Info("contract applied")
+	return rec, nil
+}
+
+// rootfs is the container's root filesystem on the host: root.path, relative to the
+// bundle unless absolute; "" when the spec names none.
+func (w *Wrapper) rootfs(o *spec.Object) string {
+	var p string
+	if found, err := o.Lookup(&p, "root", "path"); err != nil || !found || p == "" {
+		return ""
+	}
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(w.Inv.Bundle, p)
 }

@@ -1,53 +1,84 @@
 package wrapper
 
 import (
+	"fmt"
 	"time"
 
+	"github.com/oshim/oshim/internal/admit"
 	"github.com/oshim/oshim/internal/initdir"
-	"github.com/oshim/oshim/internal/initproc"
+	"github.com/oshim/oshim/internal/records"
 )
 
-// resultWait bounds how long start waits for the init's report.
+// resultWait bounds how long the call that starts a container waits for its init's
+// report.
 const resultWait = 5 * time.Second
 
-// prepareInit gives the container its own copy of oshim and a result FIFO.
-func (w *Wrapper) prepareInit() (string, error) {
-	return initdir.Prepare(w.Store, w.Inv.Global.Root, w.Inv.ID)
-}
-
-func (w *Wrapper) openCollector() (*initdir.Collector, error) {
-	dir, err := w.Store.InitDir(w.Inv.Global.Root, w.Inv.ID)
+// startCollecting runs the call that starts a container's init (start, or run) with
+// the runtime as a child, and stores the result the init reports. The engine sees the
+// call end only after the report arrived, so nothing can exec into the container
+// before it. A container whose contract lent its init a capability must hold oshim's
+// own init's word that the loan is gone: without an ok report the container is killed
+// and the call fails, whatever ran in the init's place.
+func (w *Wrapper) startCollecting(rec *records.Container) (int, error) {
+	dir, err := w.Store.InitDir(rec.Root, rec.ID)
 	if err != nil {
-		return nil, err
+		return 1, err
 	}
-	return initdir.OpenCollector(dir)
+	col, err := initdir.OpenCollector(dir)
+	if err != nil {
+		return 1, err
+	}
+	// run without --detach returns only when the container exits: read meanwhile, and
+	// stop the container as soon as the report is missing or bad.
+	verdict := make(chan error, 1)
+	go func() { verdict <- w.collect(rec, col) }()
+	code, err := w.Runtime.Run(w.Args)
+	if err != nil {
+		return code, err
+	}
+	if (w.Inv.Command == "run" && !w.Inv.Detach) || code != 0 {
+		// The container has exited, or never started: whatever the init sent is
+		// already in the pipe, and nothing more will arrive.
+		col.StopWaiting()
+	}
+	if err := <-verdict; err != nil && code == 0 {
+		return 1, err
+	}
+	return code, nil
 }
 
-// recordResult stores what the init measured and reports a refusal where the engine
-// shows runtime errors.
-func (w *Wrapper) recordResult(res *initproc.Result, readErr error) {
-	rec, found, err := w.Store.Load(w.Inv.Global.Root, w.Inv.ID)
-	if err != nil || !found {
-		w.Log.WithError(err).Warn("no record to store the init's result in")
-		return
-	}
+// collect waits for the init's report and records it. For a container that holds a
+// lent capability it kills the container unless the report says ok, and returns why.
+func (w *Wrapper) collect(rec *records.Container, col *initdir.Collector) error {
+	res, readErr := col.Read(time.Now().Add(resultWait))
 	m := initdir.Measured(res, readErr)
 	switch {
 	case readErr != nil:
-		w.Log.WithField("id", w.Inv.ID).Warn(m.Summary)
+		w.Log.WithField("id", rec.ID).Warn(m.Summary)
+	case !res.OK && res.ReportOnly:
+		w.Log.WithField("id", rec.ID).Warnf("oshim-init found the capability state differs from the contract (reported, not enforced): %s: %s", res.Step, res.Message)
 	case !res.OK:
-		w.Log.WithField("id", w.Inv.ID).Errorf("oshim-init refused to start the workload: %s: %s", res.Step, res.Message)
+		w.Log.WithField("id", rec.ID).Errorf("oshim-init refused to start the workload: %s: %s", res.Step, res.Message)
 	}
 	rec.Result = m
 	if err := w.Store.Save(rec); err != nil {
 		w.Log.WithError(err).Warn("could not store the init's result")
 	}
-	w.findings().Result(rec, m)
+	admit.ReportResult(w.Report, rec, m)
+	w.dropInitCopy(rec)
+	if !rec.Lent || m.OK {
+		return nil
+	}
+	kill := append(append([]string{}, w.Inv.GlobalArgs...), "kill", rec.ID, "KILL")
+	if _, err := w.Runtime.Output(kill...); err != nil {
+		w.Log.WithError(err).Warn("could not kill the container")
+	}
+	return fmt.Errorf("container %s: oshim's init did not report that the capabilities lent to it were dropped (%s): the container was killed", rec.ID, m.Summary)
 }
 
-// dropInitCopy removes the container's copy of oshim once its init has run.
-func (w *Wrapper) dropInitCopy() {
-	dir, err := w.Store.InitDir(w.Inv.Global.Root, w.Inv.ID)
+// dropInitCopy removes the container's copy of the init once it has run.
+func (w *Wrapper) dropInitCopy(rec *records.Container) {
+	dir, err := w.Store.InitDir(rec.Root, rec.ID)
 	if err != nil {
 		return
 	}

@@ -2,38 +2,44 @@ package wrapper
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/spec"
 )
 
 // state adds the init's measured result to the runtime's state JSON as the annotation
 // io.oshim.result, so every tool that reads runtime state sees it. Containers without
-// a result get the runtime's output untouched.
+// a result get the runtime's output untouched: the create removed any io.oshim.result
+// of their own.
 func (w *Wrapper) state() (int, error) {
 	rec, found, err := w.Store.Load(w.Inv.Global.Root, w.Inv.ID)
-	if err != nil || !found || rec.Result == nil || w.Inv.Global.Help {
-		return 1, execRuntime(w)
+	if err != nil {
+		return 1, err
 	}
-	cmd := exec.Command(w.Runtime, w.Args...)
+	if !found || rec.Result == nil {
+		return 1, w.Runtime.Exec(w.Args)
+	}
+	cmd := w.Runtime.Command(w.Args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	if err := cmd.Run(); err != nil {
 		os.Stdout.Write(out.Bytes())
-		if ee, ok := err.(*exec.ExitError); ok {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
 			return ee.ExitCode(), nil
 		}
-		return 1, fmt.Errorf("%s state: %w", w.Runtime, err)
+		return 1, fmt.Errorf("%s state: %w", w.Runtime.Path, err)
 	}
 	o, err := spec.ParseObject(out.Bytes())
 	if err != nil {
-		return 1, fmt.Errorf("%s state printed no JSON object: %w", w.Runtime, err)
+		return 1, fmt.Errorf("%s state printed no JSON object: %w", w.Runtime.Path, err)
 	}
-	if err := o.Set(rec.Result.Summary, "annotations", report.AnnotationResult); err != nil {
-		return 1, fmt.Errorf("add %s: %w", report.AnnotationResult, err)
+	if err := o.Set(rec.Result.Summary, "annotations", annotation.Result); err != nil {
+		return 1, fmt.Errorf("add %s: %w", annotation.Result, err)
 	}
 	b, err := o.Marshal()
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // Item is one measured part of oshim's cost, in ms.
@@ -127,9 +127,9 @@ const crowdedRecords = 500
 // crowdedRecords records of live containers: what a create costs on a busy node.
 func crowdedConfig(ws *workspace, root string) (string, error) {
 	dir := filepath.Join(ws.Dir, "run-crowded")
-	store := report.Store{Dir: dir}
+	store := records.Store{Dir: dir}
 	for i := range crowdedRecords {
-		rec := &report.Container{ID: fmt.Sprintf("crowd-%d", i), Root: root, Contract: "bench-require", Created: time.Now().UTC(),
+		rec := &records.Container{ID: fmt.Sprintf("crowd-%d", i), Root: root, Contract: "bench-require", Created: time.Now().UTC(),
 			Before: map[string][]string{"bounding": {"CAP_KILL"}}, After: map[string][]string{"bounding": {"CAP_KILL", "CAP_SETPCAP"}}}
 		if err := store.Save(rec); err != nil {
 			return "", err

@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/oshim/oshim/internal/contract"
+	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/initproc"
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // checker returns the check of a configuration's first trial: a benchmark of a path
@@ -36,8 +36,8 @@ func checker(ws *workspace, s setup, lifecycle, id string) func(bundle string) e
 		if err := json.Unmarshal(data, &spec); err != nil {
 			return fmt.Errorf("decode rewritten config.json: %w", err)
 		}
-		if got, want := spec.Annotations[contract.AnnotationName], "bench-"+s.Variant; got != want {
-			return fmt.Errorf("annotation %s = %q, want %q", contract.AnnotationName, got, want)
+		if got, want := spec.Annotations[annotation.Contract], "bench-"+s.Variant; got != want {
+			return fmt.Errorf("annotation %s = %q, want %q", annotation.Contract, got, want)
 		}
 		wantArg0 := "/bin/true"
 		if s.Variant == "clear" {
@@ -46,13 +46,13 @@ func checker(ws *workspace, s setup, lifecycle, id string) func(bundle string) e
 		if len(spec.Process.Args) == 0 || spec.Process.Args[0] != wantArg0 {
 			return fmt.Errorf("process.args = %q, want %s first", spec.Process.Args, wantArg0)
 		}
-		return checkRecord(report.Store{Dir: ws.RunDir}, s, lifecycle, id)
+		return checkRecord(records.Store{Dir: ws.RunDir}, s, lifecycle, id)
 	}
 }
 
 // checkRecord: after `run` the record stays and, with the init, holds its verdict;
 // after delete it is gone.
-func checkRecord(store report.Store, s setup, lifecycle, id string) error {
+func checkRecord(store records.Store, s setup, lifecycle, id string) error {
 	rec, found, err := store.Load(s.State, id)
 	if err != nil {
 		return fmt.Errorf("load record: %w", err)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 func TestCheckRecord(t *testing.T) {
@@ -14,20 +14,20 @@ func TestCheckRecord(t *testing.T) {
 		name      string
 		variant   string
 		lifecycle string
-		record    *report.Container
+		record    *records.Container
 		wantErr   string
 	}{
-		{name: "run with the init's success", variant: "clear", lifecycle: LifecycleRun, record: &report.Container{ID: "c", Result: &report.Measured{OK: true}}},
-		{name: "run with the init's failure", variant: "clear", lifecycle: LifecycleRun, record: &report.Container{ID: "c", Result: &report.Measured{OK: false, Summary: "refused"}}, wantErr: "did not report success"},
-		{name: "run without the init's report", variant: "clear", lifecycle: LifecycleRun, record: &report.Container{ID: "c"}, wantErr: "did not report success"},
-		{name: "run of a rewrite without init", variant: "require", lifecycle: LifecycleRun, record: &report.Container{ID: "c"}},
+		{name: "run with the init's success", variant: "clear", lifecycle: LifecycleRun, record: &records.Container{ID: "c", Result: &records.Measured{OK: true}}},
+		{name: "run with the init's failure", variant: "clear", lifecycle: LifecycleRun, record: &records.Container{ID: "c", Result: &records.Measured{OK: false, Summary: "refused"}}, wantErr: "did not report success"},
+		{name: "run without the init's report", variant: "clear", lifecycle: LifecycleRun, record: &records.Container{ID: "c"}, wantErr: "did not report success"},
+		{name: "run of a rewrite without init", variant: "require", lifecycle: LifecycleRun, record: &records.Container{ID: "c"}},
 		{name: "run without a record", variant: "require", lifecycle: LifecycleRun, wantErr: "no record"},
 		{name: "delete removed the record", variant: "clear", lifecycle: LifecycleCycle},
-		{name: "delete left the record", variant: "clear", lifecycle: LifecycleCycle, record: &report.Container{ID: "c"}, wantErr: "still there"},
+		{name: "delete left the record", variant: "clear", lifecycle: LifecycleCycle, record: &records.Container{ID: "c"}, wantErr: "still there"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store := report.Store{Dir: t.TempDir()}
+			store := records.Store{Dir: t.TempDir()}
 			s := setup{Variant: tt.variant, State: "/state"}
 			if tt.record != nil {
 				tt.record.Root = s.State
@@ -82,7 +82,7 @@ func TestChecker(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ws := &workspace{RunDir: t.TempDir()}
 			s := setup{Variant: tt.variant, State: "/state", Template: []byte(template)}
-			if err := (report.Store{Dir: ws.RunDir}).Save(&report.Container{ID: "c", Root: s.State}); err != nil {
+			if err := (records.Store{Dir: ws.RunDir}).Save(&records.Container{ID: "c", Root: s.State}); err != nil {
 				t.Fatal(err)
 			}
 			bundle := t.TempDir()

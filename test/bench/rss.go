@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // rssSamples per process and call: the peak barely varies.
@@ -67,7 +67,7 @@ func measureRSS(ws *workspace) ([]RSS, error) {
 				return err
 			}
 			kib = append(kib, v)
-			if err := (report.Store{Dir: ws.RunDir}).Remove(s.State, id); err != nil {
+			if err := (records.Store{Dir: ws.RunDir}).Remove(s.State, id); err != nil {
 				return err
 			}
 		}

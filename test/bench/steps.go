@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/oshim/oshim/internal/config"
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/internal/rewrite"
 	"github.com/oshim/oshim/internal/spec"
 )
@@ -71,8 +71,8 @@ func rewriteSteps(ws *workspace, tmpfs string, n int) ([]Item, []string, error) 
 		if err := add("config.json Save (atomic, file fsync) on "+dir.fs, load, func() error { return file.Save() }); err != nil {
 			return nil, nil, err
 		}
-		store := report.Store{Dir: filepath.Join(dir.path, "run")}
-		rec := &report.Container{ID: "steps", Contract: "bench-clear", Created: time.Now()}
+		store := records.Store{Dir: filepath.Join(dir.path, "run")}
+		rec := &records.Container{ID: "steps", Contract: "bench-clear", Created: time.Now()}
 		if err := add("record Save (atomic, no fsync) on "+dir.fs, nil, func() error { return store.Save(rec) }); err != nil {
 			return nil, nil, err
 		}
@@ -113,7 +113,7 @@ func patch(cfg *config.Config, path, initDir string) (*spec.File, error) {
 		return nil, fmt.Errorf("the contract does not match %s", proc.Args[0])
 	}
 	pl := rewrite.NewPlan(c, proc)
-	if err := rewrite.Apply(f.Object, pl, proc.Args, initDir); err != nil {
+	if _, err := rewrite.Apply(f.Object, pl, proc.Args, rewrite.Target{InitSource: initDir}); err != nil {
 		return nil, err
 	}
 	return f, nil

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 )
 
 // The two lifecycles measured: `run` of /bin/true in the foreground, and the engines'
@@ -106,7 +106,7 @@ func trial(ws *workspace, l *launcher, s setup, lifecycle, id string, check func
 	// max_records prunes it. Remove it, so every round finds the same run directory.
 	// (delete removes the others' records: the parallel run counts what it leaves.)
 	if lifecycle == LifecycleRun {
-		if err := (report.Store{Dir: ws.RunDir}).Remove(s.State, id); err != nil {
+		if err := (records.Store{Dir: ws.RunDir}).Remove(s.State, id); err != nil {
 			return t, fmt.Errorf("remove the record of %s: %w", id, err)
 		}
 	}

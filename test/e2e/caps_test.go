@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
 	"testing"
 
 	"github.com/oshim/oshim/test/harness"
@@ -96,30 +95,12 @@ func supervisorBundle(t *testing.T, rt string, args ...string) *harness.Bundle {
 // parseCapdump decodes capdump's one-line JSON.
 func parseCapdump(t *testing.T, stdout string) procstatus.Status {
 	t.Helper()
-	var s procstatus.Status
-	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
-		t.Fatalf("capdump output %q: %v", stdout, err)
+	s, err := procstatus.ParseJSON(stdout)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return s
 }
 
-// outside returns, per capability set, what got holds beyond limit, e.g.
-// "CapEff +[21]"; empty when got is a subset of limit in every set.
-func outside(got, limit procstatus.Status) []string {
-	var out []string
-	for _, set := range []struct {
-		name       string
-		got, limit procstatus.Mask
-	}{
-		{"CapInh", got.Inh, limit.Inh},
-		{"CapPrm", got.Prm, limit.Prm},
-		{"CapEff", got.Eff, limit.Eff},
-		{"CapBnd", got.Bnd, limit.Bnd},
-		{"CapAmb", got.Amb, limit.Amb},
-	} {
-		if extra := set.got &^ set.limit; extra != 0 {
-			out = append(out, fmt.Sprintf("%s +%v", set.name, extra.Bits()))
-		}
-	}
-	return out
-}
+// outside returns, per capability set, what got holds beyond limit.
+func outside(got, limit procstatus.Status) []string { return got.Beyond(limit) }

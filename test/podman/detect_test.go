@@ -51,7 +51,7 @@ func TestDetectionHooks(t *testing.T) {
 			if err != nil || !found {
 				t.Fatalf("record of %s: found %t, %v", in.ID, found, err)
 			}
-			if rec.Skew != "missing=CAP_SETPCAP" || rec.Repair != "none (createRuntime hook: detection only)" {
+			if rec.Skew != "missing=CAP_SETPCAP" || rec.Repair != "none (detection only: the runtime has read the spec)" {
 				t.Errorf("record: skew %q, repair %q", rec.Skew, rec.Repair)
 			}
 			if _, ok := in.Config.Annotations["io.oshim.skew"]; ok {

@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/hook"
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
 )
@@ -106,7 +107,7 @@ type mode struct {
 	name  string
 	flags []string
 	// store holds the records; hooks says whether they are hook mode's.
-	store report.Store
+	store records.Store
 	hooks bool
 }
 
@@ -128,7 +129,7 @@ func (s *setup) runtimeMode(t *testing.T, config string) mode {
 	if s.User == "" {
 		runDir = s.Path("oshim-run")
 	}
-	return mode{name: "runtime", flags: []string{"--runtime", path}, store: report.Store{Dir: runDir}}
+	return mode{name: "runtime", flags: []string{"--runtime", path}, store: records.Store{Dir: runDir}}
 }
 
 // hookMode is oshim's OCI hooks with the real runtime, from the hooks directory that
@@ -144,11 +145,11 @@ func (s *setup) hookMode(t *testing.T, config string) mode {
 
 // hookStore is where hooks keep their records. Hooks run with an empty environment, so
 // a rootless podman's fall back to /tmp/oshim-UID (there is no XDG_RUNTIME_DIR).
-func (s *setup) hookStore() report.Store {
+func (s *setup) hookStore() records.Store {
 	if s.User == "" {
-		return report.Store{Dir: s.Path("oshim-run")}
+		return records.Store{Dir: s.Path("oshim-run")}
 	}
-	return report.Store{Dir: fmt.Sprintf("/tmp/oshim-%d", s.UID)}
+	return records.Store{Dir: fmt.Sprintf("/tmp/oshim-%d", s.UID)}
 }
 
 // podman returns the podman arguments for a subcommand in this mode.
@@ -198,16 +199,16 @@ func (m mode) recordKey(t *testing.T, in inspected) (root, id string) {
 	if !m.hooks {
 		return "", in.ID
 	}
-	id, ok := in.Config.Annotations[hook.AnnotationRecord]
+	id, ok := in.Config.Annotations[annotation.Record]
 	if !ok {
-		t.Fatalf("container %s has no %s annotation", in.ID, hook.AnnotationRecord)
+		t.Fatalf("container %s has no %s annotation", in.ID, annotation.Record)
 	}
 	return hook.StoreRoot, id
 }
 
 // record returns the container's record, waiting until it holds the init's result
 // when wantResult is set (hook mode's collector stores it in the background).
-func (m mode) record(t *testing.T, in inspected, wantResult bool) *report.Container {
+func (m mode) record(t *testing.T, in inspected, wantResult bool) *records.Container {
 	t.Helper()
 	root, id := m.recordKey(t, in)
 	deadline := time.Now().Add(waitFor)

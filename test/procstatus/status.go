@@ -2,12 +2,14 @@
 //
 // It is shared by the test harness (which reads a container process's status
 // from the host) and by the capdump workload (which reads its own and prints
-// it as JSON), so both sides agree on one format. The lead may later replace
-// it with internal/caps.
+// it as JSON), so both sides agree on one format. It is kept apart from oshim's
+// internal/caps on purpose: the tests read /proc with code of their own, not with
+// the code under test.
 package procstatus
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -127,4 +129,34 @@ func parseUID(v string, dst *int) error {
 	}
 	*dst = int(uid)
 	return nil
+}
+
+// ParseJSON decodes the one-line JSON that capdump prints.
+func ParseJSON(s string) (Status, error) {
+	var st Status
+	if err := json.Unmarshal([]byte(strings.TrimSpace(s)), &st); err != nil {
+		return st, fmt.Errorf("capdump output %q: %w", s, err)
+	}
+	return st, nil
+}
+
+// Beyond returns, per capability set, what s holds beyond limit, e.g. "CapEff +[21]";
+// empty when s is within limit in every set.
+func (s Status) Beyond(limit Status) []string {
+	var out []string
+	for _, set := range []struct {
+		name       string
+		got, limit Mask
+	}{
+		{"CapInh", s.Inh, limit.Inh},
+		{"CapPrm", s.Prm, limit.Prm},
+		{"CapEff", s.Eff, limit.Eff},
+		{"CapBnd", s.Bnd, limit.Bnd},
+		{"CapAmb", s.Amb, limit.Amb},
+	} {
+		if extra := set.got &^ set.limit; extra != 0 {
+			out = append(out, fmt.Sprintf("%s +%v", set.name, extra.Bits()))
+		}
+	}
+	return out
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/test/harness"
 )
 
@@ -20,14 +20,14 @@ func TestRecordCap(t *testing.T) {
 			oshim := harness.Oshim(t)
 			live := capdumpBundle(t, rt, "-hold")
 			s := newSetup(t, live, "max_records = 2", contract("capped", `bounding = "clear"`))
-			store := report.Store{Dir: s.runDir}
+			store := records.Store{Dir: s.runDir}
 			c := harness.Start(t, s.env, oshim, live)
 			c.WaitOutput(t, "\n")
 
 			for i := range 3 {
-				// Records younger than report.RecordGrace are never pruned: their
+				// Records younger than records.RecordGrace are never pruned: their
 				// containers may be being created. Age them instead of waiting.
-				age(t, store, 2*report.RecordGrace)
+				age(t, store, 2*records.RecordGrace)
 				b := capdumpBundle(t, rt)
 				harness.RunOK(t, s.env, b.Argv(oshim, "run", "--bundle", b.Dir, b.ID)...)
 				var left []string
@@ -49,7 +49,7 @@ func TestRecordCap(t *testing.T) {
 }
 
 // age moves every record's creation back by d.
-func age(t *testing.T, s report.Store, d time.Duration) {
+func age(t *testing.T, s records.Store, d time.Duration) {
 	t.Helper()
 	for _, e := range mustList(t, s) {
 		if e.Record == nil {
@@ -62,7 +62,7 @@ func age(t *testing.T, s report.Store, d time.Duration) {
 	}
 }
 
-func mustList(t *testing.T, s report.Store) []report.Entry {
+func mustList(t *testing.T, s records.Store) []records.Entry {
 	t.Helper()
 	entries, err := s.List()
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/oshim/oshim/internal/caps"
-	"github.com/oshim/oshim/internal/report"
-	"github.com/oshim/oshim/internal/report/ocsfcheck"
+	"github.com/oshim/oshim/internal/ocsf/ocsfcheck"
+	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
 )
@@ -76,10 +76,10 @@ func supervisorBundle(t *testing.T, rt string) *harness.Bundle {
 }
 
 // record reads a container's record the way an operator does: `oshim report ID --json`.
-func record(t *testing.T, s setup, b *harness.Bundle, id string) *report.Container {
+func record(t *testing.T, s setup, b *harness.Bundle, id string) *records.Container {
 	t.Helper()
 	r := harness.RunOK(t, s.env, harness.Oshim(t), "report", id, "--root", b.Root, "--json")
-	var c report.Container
+	var c records.Container
 	if err := json.Unmarshal([]byte(r.Stdout), &c); err != nil {
 		t.Fatalf("oshim report --json: %v\n%s", err, r.Stdout)
 	}

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oshim/oshim/internal/report"
+	"github.com/oshim/oshim/internal/annotation"
+	"github.com/oshim/oshim/internal/ocsf"
 	"github.com/oshim/oshim/test/harness"
 )
 
@@ -50,8 +51,8 @@ func TestReportMeasuredState(t *testing.T) {
 				if err := json.Unmarshal([]byte(st.Stdout), &state); err != nil {
 					t.Fatal(err)
 				}
-				if got := state.Annotations[report.AnnotationResult]; got != m.Summary || !strings.HasPrefix(got, "ok: bnd=none") {
-					t.Errorf("oshim state: %s = %q, report says %q", report.AnnotationResult, got, m.Summary)
+				if got := state.Annotations[annotation.Result]; got != m.Summary || !strings.HasPrefix(got, "ok: bnd=none") {
+					t.Errorf("oshim state: %s = %q, report says %q", annotation.Result, got, m.Summary)
 				}
 
 				table := harness.RunOK(t, s.env, oshim, "report").Stdout
@@ -114,7 +115,7 @@ func TestReportSeccompDenial(t *testing.T) {
 			events := readOCSF(t, s.ocsf)
 			var denial *ocsfEvent
 			for i := range events {
-				if events[i].Unmapped.Kind == string(report.ProbeDenied) {
+				if events[i].Unmapped.Kind == string(ocsf.ProbeDenied) {
 					denial = &events[i]
 				}
 			}

@@ -38,10 +38,11 @@ func run(runtime string, args []string) int {
 		fmt.Fprintf(os.Stderr, "restorespec: %v\n", err)
 		return 2
 	}
-	inv, err := runtimeargs.Parse(args, cwd)
+	rt := ociruntime.Runtime{Path: runtime}
+	inv, err := runtimeargs.Parse(args, cwd, runtimeargs.Crun)
 	if err != nil || inv.Command != "create" {
 		// Not a create (or not one restorespec understands): the runtime decides.
-		if err := ociruntime.Exec(runtime, args); err != nil {
+		if err := rt.Exec(args); err != nil {
 			fmt.Fprintf(os.Stderr, "restorespec: %v\n", err)
 		}
 		return 2
@@ -56,7 +57,7 @@ func run(runtime string, args []string) int {
 		fmt.Fprintf(os.Stderr, "restorespec: %v\n", err)
 		return 2
 	}
-	code, err := ociruntime.Run(runtime, args)
+	code, err := rt.Run(args)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "restorespec: %v\n", err)
 		return 2

@@ -1,0 +1,191 @@
+// Package admit applies a container's capability contract to its spec: the one path
+// that runtime mode's create, run and restore, podman's precreate hook, the
+// standard-stage detection hooks and `oshim explain` all take, so that a rule (what is
+// scrubbed, granted, lent, refused, recorded and reported) is decided in one place.
+//
+//	spec.Object -> Scrub -> rewrite.Evaluate (contract.Set.Select, rewrite.NewPlan)
+//	  -> skew finding -> deny? -> init directory -> rewrite.Apply -> record -> findings
+//
+// The caller loads the spec and writes it back (runtime mode saves config.json,
+// precreate prints it, explain and detection write nothing); Admit saves the record
+// first, because exec sessions are capped by it.
+package admit
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/sirupsen/logrus"
+
+	"github.com/oshim/oshim/internal/contract"
+	"github.com/oshim/oshim/internal/initdir"
+	"github.com/oshim/oshim/internal/ociruntime"
+	"github.com/oshim/oshim/internal/ocsf"
+	"github.com/oshim/oshim/internal/records"
+	"github.com/oshim/oshim/internal/rewrite"
+	"github.com/oshim/oshim/internal/spec"
+)
+
+// Mode says which caller runs the pipeline, and so what it may change and write.
+type Mode int
+
+const (
+	// Create is runtime mode's create, run or restore: the spec is rewritten, the
+	// container gets an init directory and a record under its id.
+	Create Mode = iota
+	// Precreate is podman's precreate hook: as Create, but the container has no id yet,
+	// so the caller names the record.
+	Precreate
+	// Detect is a standard-stage hook: the runtime has read the spec already, so nothing
+	// is rewritten; the skew is recorded and a deny contract refuses.
+	Detect
+	// Explain is `oshim explain`: the spec is rewritten in memory, nothing is written.
+	Explain
+)
+
+// rewrites says the mode changes the spec (in memory for Explain).
+func (m Mode) rewrites() bool { return m != Detect }
+
+// writes says the mode leaves files behind: init directory, record, OCSF events.
+func (m Mode) writes() bool { return m != Explain }
+
+// Request is one container to admit.
+type Request struct {
+	Mode Mode
+	// Spec is the container's config.json, changed in place.
+	Spec      *spec.Object
+	Contracts *contract.Set
+	// ID, Root and Bundle name the container: its id and runtime root in runtime mode,
+	// its record's name under records.HookRoot in the hooks.
+	ID, Root, Bundle string
+	// Rootfs is the container's root filesystem on the host, to resolve mount
+	// destinations through the image's symlinks; "" when not known.
+	Rootfs string
+	Store  records.Store
+	// Runtime is the real runtime, named in the record (runtime mode only).
+	Runtime ociruntime.Runtime
+	// InitSource is where the init's files are said to be when Explain prepares none.
+	InitSource string
+	Report     ocsf.Reporter
+	Log        *logrus.Logger
+}
+
+// Outcome is what Admit found and did.
+type Outcome struct {
+	// Scrubbed are the forged io.oshim.* annotations removed from the spec.
+	Scrubbed []string
+	// Plan is nil when no contract applies.
+	Plan    *rewrite.Plan
+	Process *specs.Process
+	// Applied is what the rewrite changed (nothing in Detect mode).
+	Applied rewrite.Applied
+	Record  *records.Container
+	// InitDir is the container's init directory on the host ("" without an init).
+	InitDir string
+}
+
+// Changed says the spec must be written back.
+func (o *Outcome) Changed() bool { return len(o.Scrubbed) > 0 || (o.Plan != nil && o.Record != nil) }
+
+// Admit runs the pipeline. A deny contract meeting skew returns the outcome with its
+// plan and a *rewrite.DeniedError, after the skew is reported and before anything is
+// prepared or written. On any other error nothing is left behind.
+func Admit(r Request) (*Outcome, error) {
+	out := &Outcome{}
+	if r.Mode.rewrites() {
+		var err error
+		if out.Scrubbed, err = rewrite.Scrub(r.Spec); err != nil {
+			return nil, err
+		}
+	}
+	pl, proc, err := rewrite.Evaluate(r.Contracts, r.Spec)
+	if err != nil {
+		return nil, err
+	}
+	out.Plan, out.Process = pl, proc
+	if pl == nil {
+		return out, nil
+	}
+	r.reportSkew(pl, proc)
+	if err := pl.Err(); err != nil {
+		return out, err
+	}
+	rec := newRecord(r, pl, proc)
+	if r.Mode == Detect {
+		// What the spec holds is what the workload gets: a hook at this stage changes
+		// nothing.
+		rec.Repair = "none (detection only: the runtime has read the spec)"
+		rec.After, rec.Main, rec.Init = pl.Before, pl.Before, false
+		if err := r.Store.Save(rec); err != nil {
+			return nil, fmt.Errorf("record container %s: %w", r.ID, err)
+		}
+		out.Record = rec
+		return out, nil
+	}
+	target := rewrite.Target{InitSource: r.InitSource, Rootfs: r.Rootfs}
+	if pl.Contract.WantsInit() && r.Mode.writes() {
+		if target.InitSource, err = initdir.Prepare(r.Store, r.Root, r.ID); err != nil {
+			return nil, fmt.Errorf("prepare oshim-init for %s: %w", r.ID, err)
+		}
+		out.InitDir = target.InitSource
+	}
+	if out.Applied, err = rewrite.Apply(r.Spec, pl, proc.Args, target); err != nil {
+		r.undo(out)
+		return nil, fmt.Errorf("rewrite: %w", err)
+	}
+	rec.Repair, rec.SetNoNewPrivs = out.Applied.Repair, out.Applied.NoNewPrivs
+	out.Record = rec
+	if !r.Mode.writes() {
+		return out, nil
+	}
+	if r.Runtime.Path != "" {
+		rec.Runtime, rec.RuntimeVersion = r.Runtime.Path, r.Runtime.Version(r.Store.Dir)
+	}
+	if err := r.Store.Save(rec); err != nil {
+		r.undo(out)
+		return nil, fmt.Errorf("record container %s: %w", r.ID, err)
+	}
+	r.reportRewrite(pl, proc, out.Applied)
+	return out, nil
+}
+
+// Undo removes what Admit left for the container: for a caller whose own step after
+// Admit (writing the spec) failed.
+func (r Request) Undo(out *Outcome) { r.undo(out) }
+
+func (r Request) undo(out *Outcome) {
+	if out == nil || !r.Mode.writes() {
+		return
+	}
+	if err := r.Store.Remove(r.Root, r.ID); err != nil && r.Log != nil {
+		r.Log.WithError(err).Warn("could not remove the container's oshim files")
+	}
+}
+
+// newRecord is the report record of the plan, as the rewrite leaves the container.
+func newRecord(r Request, pl *rewrite.Plan, proc *specs.Process) *records.Container {
+	c := pl.Contract
+	return &records.Container{
+		ID: r.ID, Root: r.Root, Bundle: r.Bundle, Arg0: rewrite.WorkloadArg0(proc.Args), UID: proc.User.UID,
+		Contract: c.Name, Bounding: string(c.Bounding), OnSkew: string(c.OnSkew),
+		Skew: pl.Skew(), Repair: pl.Repair(), Lent: len(pl.Lend) > 0, NoNewPrivs: c.NoNewPrivs,
+		Before: pl.Before, After: pl.After(), Main: pl.Main(),
+		Created: time.Now().UTC(), Init: c.WantsInit(),
+	}
+}
+
+// IsDenied reports whether err is a deny contract's refusal.
+func IsDenied(err error) bool {
+	var d *rewrite.DeniedError
+	return errors.As(err, &d)
+}
+
+// Exec caps an exec session's process (a process.json object) of a contracted
+// container to what its record allows: the main process's capabilities (none when the
+// bounding set is cleared), and noNewPrivileges when the contract sets it. It returns
+// the changes made.
+func Exec(o *spec.Object, rec *records.Container) ([]string, error) {
+	return rewrite.CapExec(o, rewrite.ExecLimits{Main: rec.Main, Cleared: rec.Bounding == string(contract.BoundingClear), NoNewPrivs: rec.NoNewPrivs})
+}

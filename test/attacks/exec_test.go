@@ -1,0 +1,174 @@
+package attacks
+
+// Exec sessions: a process started by `exec` goes straight from a process file (or the
+// container's stored, rewritten spec) to the workload's namespaces, past oshim's init.
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oshim/oshim/test/harness"
+	"github.com/oshim/oshim/test/procstatus"
+)
+
+// processFile writes an exec process file for capdump with the given capabilities
+// member ("" leaves it out) and noNewPrivileges false.
+func processFile(t *testing.T, capabilities string) string {
+	t.Helper()
+	body := `{"args":["` + capdumpPath + `"],"cwd":"/","user":{"uid":0,"gid":0},"env":["PATH=/bin"],"noNewPrivileges":false`
+	if capabilities != "" {
+		body += `,"capabilities":` + capabilities
+	}
+	p := filepath.Join(t.TempDir(), "process.json")
+	if err := os.WriteFile(p, []byte(body+"}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestExecGetsNothingLent: in a container whose bounding set the contract clears, no
+// exec session gets the CAP_SETPCAP lent to the init, or a bounding set, however it
+// asks: a process file without capabilities, with null ones, with every cap, or no
+// process file at all (a command, which the runtimes would build from the rewritten
+// spec).
+func TestExecGetsNothingLent(t *testing.T) {
+	for _, rt := range runtimes {
+		for _, how := range []struct {
+			name string
+			argv func(t *testing.T) []string
+		}{
+			{"no capabilities", func(t *testing.T) []string { return []string{"--process", processFile(t, "")} }},
+			{"null capabilities", func(t *testing.T) []string { return []string{"--process", processFile(t, "null")} }},
+			{"every capability", func(t *testing.T) []string {
+				all := `["CAP_SETPCAP","CAP_SYS_ADMIN","CAP_KILL"]`
+				return []string{"--process", processFile(t, `{"bounding":`+all+`,"effective":`+all+`,"permitted":`+all+`,"inheritable":`+all+`,"ambient":`+all+`}`)}
+			}},
+			{"a command", func(t *testing.T) []string { return []string{"--env", "X=1", "ID", capdumpPath} }},
+		} {
+			t.Run(rt+"/"+how.name, func(t *testing.T) {
+				t.Parallel()
+				b := capdumpBundle(t, rt)
+				env, _ := env(t, b, clearContract)
+				c, main := started(t, env, b)
+				wantCleared(t, "main process", main, procstatus.Status{Eff: specCaps, Prm: specCaps, Inh: specCaps, Amb: specCaps})
+				args := how.argv(t)
+				if args[len(args)-2] == "ID" {
+					args[len(args)-2] = c.ID
+				} else {
+					args = append(args, c.ID)
+				}
+				r := harness.RunOK(t, env, b.Argv(harness.Oshim(t), "exec", args...)...)
+				exec := status(t, r.Stdout)
+				// The runtimes empty the bounding set before they set the inheritable one,
+				// so a session of a cleared container can keep nothing across its execve.
+				wantCleared(t, "exec session", exec, procstatus.Status{})
+			})
+		}
+	}
+}
+
+// TestExecWithinMainProcess: under a repair contract (no loan), an exec session that
+// asks for more than the main process got keeps only what the main process has.
+func TestExecWithinMainProcess(t *testing.T) {
+	contract := `[[contract]]
+name = "repair"
+require = ["CAP_SETPCAP"]
+no_new_privs = true
+[contract.match]
+commands = ['^/usr/local/bin/capdump$']
+`
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			env, _ := env(t, b, contract)
+			c, main := started(t, env, b)
+			if main.Eff&setpcap == 0 {
+				t.Fatalf("main process lacks the required CAP_SETPCAP: %v", main)
+			}
+			all := `["CAP_SETPCAP","CAP_SYS_ADMIN","CAP_KILL","CAP_NET_BIND_SERVICE"]`
+			p := processFile(t, `{"bounding":`+all+`,"effective":`+all+`,"permitted":`+all+`,"inheritable":[],"ambient":[]}`)
+			r := harness.RunOK(t, env, b.Argv(harness.Oshim(t), "exec", "--process", p, c.ID)...)
+			exec := status(t, r.Stdout)
+			if extra := exec.Beyond(main); len(extra) > 0 {
+				t.Errorf("exec session holds %v beyond the main process (%v)", extra, main)
+			}
+			if !exec.NoNewPrivs {
+				t.Errorf("exec session of a no_new_privs contract runs without NoNewPrivs: %v", exec)
+			}
+		})
+	}
+}
+
+// TestExecCapFlagRefused: `exec --cap` cannot add what the contract did not give, also
+// when a global flag's value is where a parser that guesses would find the subcommand
+// (both runtimes always take the argument after --rootless).
+func TestExecCapFlagRefused(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			env, _ := env(t, b, clearContract)
+			c, _ := started(t, env, b)
+			oshim := harness.Oshim(t)
+			for _, argv := range [][]string{
+				b.Argv(oshim, "exec", "--cap", "CAP_SYS_ADMIN", c.ID, capdumpPath),
+				{oshim, "--root", b.Root, "--rootless", "x", "exec", "--cap", "CAP_SYS_ADMIN", c.ID, capdumpPath},
+			} {
+				r := harness.Run(t, env, argv...)
+				if r.Code == 0 || strings.Contains(r.Stdout, "CapEff") {
+					t.Errorf("%q: exit %d, stdout %q: an exec with --cap ran", argv, r.Code, r.Stdout)
+				}
+			}
+		})
+	}
+}
+
+// TestExecWithoutRecord: a contracted container whose record is gone (a cleanup of the
+// run directory) gets no exec session, instead of an uncapped one.
+func TestExecWithoutRecord(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			env, run := env(t, b, clearContract)
+			c, _ := started(t, env, b)
+			if err := os.RemoveAll(run); err != nil {
+				t.Fatal(err)
+			}
+			r := harness.Run(t, env, b.Argv(harness.Oshim(t), "exec", "--process", processFile(t, ""), c.ID)...)
+			if r.Code == 0 || strings.Contains(r.Stdout, "CapEff") || !strings.Contains(r.Stderr, "record is missing") {
+				t.Errorf("exec without a record: exit %d, stdout %q, stderr %q; want a refusal", r.Code, r.Stdout, r.Stderr)
+			}
+		})
+	}
+}
+
+// TestExecFromPipe: a process file the engine hands over as a pipe (a shell's process
+// substitution) is read, capped and handed to the runtime; --pid-file still works.
+func TestExecFromPipe(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			env, _ := env(t, b, clearContract)
+			c, _ := started(t, env, b)
+			pidFile := filepath.Join(t.TempDir(), "exec.pid")
+			script := fmt.Sprintf(`exec "$1" --root "$2" exec --pid-file %s -p <(cat %s) %s`, pidFile, processFile(t, ""), c.ID)
+			r := harness.RunOK(t, env, "bash", "-c", script, "bash", harness.Oshim(t), b.Root)
+			wantCleared(t, "exec session from a pipe", status(t, r.Stdout), procstatus.Status{})
+			if pid, err := os.ReadFile(pidFile); err != nil || len(strings.TrimSpace(string(pid))) == 0 {
+				t.Errorf("--pid-file: %q, %v", pid, err)
+			}
+			for _, bad := range []string{"/dev/null", t.TempDir()} {
+				r := harness.Run(t, env, b.Argv(harness.Oshim(t), "exec", "--process", bad, c.ID)...)
+				if r.Code == 0 || !strings.Contains(r.Stderr, "want a process file") {
+					t.Errorf("exec --process %s: exit %d, stderr %q; want a refusal", bad, r.Code, r.Stderr)
+				}
+			}
+		})
+	}
+}
