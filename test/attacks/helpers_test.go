@@ -1,11 +1,13 @@
 package attacks
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
@@ -95,4 +97,30 @@ func started(t *testing.T, env []string, b *harness.Bundle) (*harness.Container,
 	c := harness.Start(t, env, harness.Oshim(t), b)
 	c.WaitOutput(t, "\n")
 	return c, harness.ProcStatus(t, c.Pid)
+}
+
+// statePid reads the pid from a runtime's state output.
+func statePid(t *testing.T, state string) int {
+	t.Helper()
+	var s struct {
+		Pid int `json:"pid"`
+	}
+	if err := json.Unmarshal([]byte(state), &s); err != nil || s.Pid <= 0 {
+		t.Fatalf("state %q: %v", state, err)
+	}
+	return s.Pid
+}
+
+// waitWorkload waits until the container's first process is the workload, no longer
+// the runtime's or oshim's init.
+func waitWorkload(t *testing.T, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil && strings.HasSuffix(exe, "capdump") {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("pid %d never became the workload", pid)
 }

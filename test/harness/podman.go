@@ -273,3 +273,10 @@ func (p *Podman) cleanup(t testing.TB) {
 		t.Errorf("cleanup: %v", err)
 	}
 }
+
+// UnprivilegedUser returns the name and uid of an ordinary local account (PodmanUser,
+// created if missing), for tests that run oshim as a user other than root.
+func UnprivilegedUser(t testing.TB) (string, int) {
+	t.Helper()
+	return PodmanUser, podmanUID(t)
+}

@@ -1,0 +1,125 @@
+package attacks
+
+// Shadowing the init: a container whose mounts could put a file of its choosing where
+// the runtime execs oshim's init would run that file with the capability lent to the
+// init.
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oshim/oshim/test/harness"
+	"github.com/oshim/oshim/test/procstatus"
+)
+
+// evilInit writes a host directory holding an "oshim" and an "init" that are capdump,
+// a stand-in for an attacker's binary that would report what it holds.
+func evilInit(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	capdump, err := os.ReadFile(harness.Binary(t, "./test/workload/capdump"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"oshim", "init", "result"} {
+		if err := os.WriteFile(filepath.Join(dir, name), capdump, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestVolumeThroughImageSymlink: an image symlink into /dev/.oshim and a volume at the
+// symlink would replace the init; oshim refuses the spec before the runtime runs.
+func TestVolumeThroughImageSymlink(t *testing.T) {
+	for _, rt := range runtimes {
+		for _, dest := range []string{"/y", "/y/", "/./y", "y", "/z/../y"} {
+			t.Run(rt+"/"+dest, func(t *testing.T) {
+				t.Parallel()
+				b := capdumpBundle(t, rt)
+				if err := os.Symlink("/dev/.oshim", filepath.Join(b.RootfsDir(), "y")); err != nil {
+					t.Fatal(err)
+				}
+				b.Jq(t, `.mounts += [{destination: $d, type: "bind", source: $s, options: ["bind"]}]`, "--arg", "d", dest, "--arg", "s", evilInit(t))
+				env, _ := env(t, b, clearContract)
+				r := harness.Run(t, env, b.Argv(harness.Oshim(t), "create", "--bundle", b.Dir, b.ID)...)
+				if r.Code == 0 || !strings.Contains(r.Stderr, "where oshim mounts its init") {
+					t.Fatalf("create: exit %d, stderr %q; want a refusal naming the mount", r.Code, r.Stderr)
+				}
+				if list := harness.RunOK(t, nil, b.Argv(b.Runtime, "list", "-q")...); strings.Contains(list.Stdout, b.ID) {
+					t.Errorf("the runtime created the container")
+				}
+			})
+		}
+	}
+}
+
+// TestVolumeOnTheInit: volumes at the init's own paths, however spelled, are dropped:
+// the container's first process is oshim's init, which clears the bounding set and
+// drops the loan.
+func TestVolumeOnTheInit(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			evil := evilInit(t)
+			for _, dest := range []string{"/dev/.oshim", "/dev//.oshim/oshim", "/dev/./.oshim/init"} {
+				b.Jq(t, `.mounts += [{destination: $d, type: "bind", source: $s, options: ["bind"]}]`, "--arg", "d", dest, "--arg", "s", evil)
+			}
+			env, _ := env(t, b, clearContract)
+			_, main := started(t, env, b)
+			wantCleared(t, "main process", main, procstatus.Status{Eff: specCaps, Prm: specCaps, Inh: specCaps, Amb: specCaps})
+		})
+	}
+}
+
+// TestHostDev: a spec that mounts the host's /dev would make the runtime create the
+// init's mountpoints on the host; oshim refuses it.
+func TestHostDev(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			b.Jq(t, `.mounts += [{destination: "/dev", type: "bind", source: "/dev", options: ["rbind"]}]`)
+			env, _ := env(t, b, clearContract)
+			r := harness.Run(t, env, b.Argv(harness.Oshim(t), "create", "--bundle", b.Dir, b.ID)...)
+			if r.Code == 0 || !strings.Contains(r.Stderr, "must be the runtime's own tmpfs") {
+				t.Fatalf("create: exit %d, stderr %q; want a refusal", r.Code, r.Stderr)
+			}
+			if _, err := os.Lstat("/dev/.oshim"); err == nil {
+				t.Errorf("/dev/.oshim exists on the host")
+			}
+		})
+	}
+}
+
+// TestStartWithoutReport: when the init that holds a loan never reports (here a
+// seccomp rule kills it at its first capset, after the runtime applied everything),
+// the start fails and the container is killed.
+func TestStartWithoutReport(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			// With no_new_privs the runtimes load the filter last, right before they exec
+			// the init, so the runtime's own capset calls pass.
+			b.Jq(t, `.process.noNewPrivileges = true | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["capset"], action: "SCMP_ACT_KILL"}]}`)
+			env, run := env(t, b, clearContract)
+			oshim := harness.Oshim(t)
+			harness.RunOK(t, env, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
+			r := harness.Run(t, env, b.Argv(oshim, "start", b.ID)...)
+			if r.Code == 0 || !strings.Contains(r.Stderr, "the container was killed") {
+				t.Fatalf("start: exit %d, stderr %q; want a failure that says the container was killed", r.Code, r.Stderr)
+			}
+			st := harness.Run(t, nil, b.Argv(b.Runtime, "state", b.ID)...)
+			if strings.Contains(st.Stdout, `"running"`) {
+				t.Errorf("the container still runs: %s", st.Stdout)
+			}
+			if entries, _ := filepath.Glob(filepath.Join(run, "*", b.ID, "container.json")); len(entries) != 1 {
+				t.Errorf("record %v: the failure must stay on record", entries)
+			}
+		})
+	}
+}
