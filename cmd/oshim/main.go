@@ -1,5 +1,11 @@
+//go:build linux
+
 // Command oshim is a crun/runc-compatible runtime wrapper that enforces capability
 // contracts on create, run and exec, and oshim's in-container init and tools.
+//
+// oshim is Linux only (capabilities, namespaces, memfd): every file of this command
+// is built for Linux alone, so a build for another system stops at once with "build
+// constraints exclude all Go files" instead of deep in a syscall package.
 package main
 
 import (

@@ -11,7 +11,7 @@ import (
 var setKeys = []string{"bounding", "effective", "permitted", "inheritable", "ambient"}
 
 // placement is where a cap must be for the process to hold it effective when it starts
-// (capabilities.md): uid 0 gets P' = I|B after execve, so bounding, permitted and
+// (capabilities(7)): uid 0 gets P' = I|B after execve, so bounding, permitted and
 // effective; any other uid keeps only ambient caps across execve, which must also be
 // inheritable.
 func placement(root bool) []string {

@@ -153,7 +153,7 @@ func (pl *Plan) loanRecord() []string {
 		parts = append(parts, fmt.Sprintf("%s dropped before the workload", pl.Drop))
 	}
 	if pl.Root {
-		// capabilities.md: with B empty a root workload keeps its caps only through I,
+		// capabilities(7): with B empty a root workload keeps its caps only through I,
 		// which a setuid-root or file-inheritable binary run by a non-root descendant
 		// can pick up again unless no_new_privileges is set.
 		parts = append(parts, "root workload keeps its caps through the inheritable set (setuid-root and file-inheritable binaries can regain them unless noNewPrivileges is set)")

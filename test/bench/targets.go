@@ -1,6 +1,6 @@
 package main
 
-// Target is one of issue 7's targets, read from the measurements (never asserted: the
+// Target is one of the performance targets (README, Performance), read from the measurements (never asserted: the
 // numbers are noisy, and a timed test would fail on a busy machine).
 type Target struct {
 	What      string  `json:"what"`
@@ -9,15 +9,14 @@ type Target struct {
 	ValueMS   float64 `json:"value_ms"`
 	LimitMS   float64 `json:"limit_ms"`
 	Met       bool    `json:"met"`
-	// ScaledLimitMS is LimitMS times this machine's crun `run` median over the issue's
-	// reference (referenceCrunRunMS): the limits were set on a machine of that speed,
+	// ScaledLimitMS is LimitMS times this machine's crun `run` median over the targets'
+	// reference machine's (referenceCrunRunMS): the limits were set on a machine of that speed,
 	// and every cost here (exec, page faults, fsync) scales with it. 0 without crun.
 	ScaledLimitMS float64 `json:"scaled_limit_ms"`
 	MetScaled     bool    `json:"met_scaled"`
 }
 
-// referenceCrunRunMS is the crun `run` median of the machine the issue's limits were
-// measured on.
+// referenceCrunRunMS is the crun `run` median of the machine the targets were set on.
 const referenceCrunRunMS = 12.5
 
 // targetSpecs: the variant, the variant it is compared with, the limit, and whether

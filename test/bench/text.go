@@ -62,7 +62,7 @@ func steps(s *Series) string {
 }
 
 func writeTargets(b *strings.Builder, targets []Target) {
-	title := fmt.Sprintf("Issue 7 targets, read from the medians above (not asserted); scaled = limit x this machine's crun run median / %.1f ms, the issue's reference", referenceCrunRunMS)
+	title := fmt.Sprintf("Targets, read from the medians above (not asserted); scaled = limit x this machine's crun run median / %.1f ms, the targets' reference machine", referenceCrunRunMS)
 	table(b, title, "target\truntime\tlifecycle\tms\tlimit\t\tscaled\t\t", func(w *tabwriter.Writer) {
 		for _, t := range targets {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%+.2f\t%.1f\t%s\t%.2f\t%s\t\n", t.What, t.Runtime, t.Lifecycle, t.ValueMS, t.LimitMS, verdict(t.Met),

@@ -35,7 +35,7 @@ const (
 	// Other: a check only one side has, or a skip on one side only.
 	Other = "other"
 	// ByDesign: a check the baseline passed that failed only because of what oshim
-	// must do, e.g. the io.oshim.* annotations issue 2 requires in the runtime's state.
+	// must do, e.g. the io.oshim.* annotations oshim publishes in the runtime's state.
 	ByDesign = "by design"
 )
 
@@ -145,7 +145,7 @@ var (
 // onlyOshimAnnotations reports whether a diagnostic complains about annotations, and
 // every complaint goes away once oshim's own io.oshim.* entries are taken out: the
 // rewrite records the contract, the skew and the repair in the spec's annotations
-// (issue 2), and the runtime rightly passes them on in the state. Anything else, or a
+// (README, "Skew and the three modes"), and the runtime rightly passes them on in the state. Anything else, or a
 // diagnostic it cannot read, stays a regression.
 func onlyOshimAnnotations(detail string) bool {
 	ms := wrongAnnotations.FindAllStringSubmatch(detail, -1)

@@ -10,7 +10,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # crun refuses this machine's hybrid cgroup layout; run the runtimes in a private mount
-# namespace without the cgroup2 mount (see ../shared/notes/container-env.md).
+# namespace without the cgroup2 mount (crun refuses the hybrid cgroup layout of some hosts).
 ns() { unshare -m sh -c 'mountpoint -q /sys/fs/cgroup/unified && umount /sys/fs/cgroup/unified; exec "$@"' sh "$@"; }
 
 say "Building the supervisor-like workload"

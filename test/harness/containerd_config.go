@@ -57,7 +57,7 @@ func setting(key, old, value string) lineEdit {
 }
 
 // containerdEdits keeps a containerd's files under dir and makes its CRI
-// plugin work on these machines (see /work/shared/notes/container-env.md).
+// plugin work on these machines (see test/README.md).
 func containerdEdits(dir, sandboxImage string) []lineEdit {
 	return []lineEdit{
 		setting("root", `"/var/lib/containerd"`, filepath.Join(dir, "root")),

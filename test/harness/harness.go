@@ -3,8 +3,7 @@
 //
 // Every runtime invocation goes through Run, which wraps the command in a
 // private mount namespace without the cgroup2 mount (crun refuses this
-// machine's hybrid cgroup layout otherwise, see
-// /work/shared/notes/container-env.md) and captures its output in files, not
+// machine's hybrid cgroup layout otherwise, see test/README.md) and captures its output in files, not
 // pipes, because a detached container inherits them.
 //
 // Each bundle gets a private runtime state directory (--root), so parallel

@@ -17,7 +17,7 @@ import (
 // `useradd -m`, which gives it subordinate ids on Debian.
 const PodmanUser = "oshim-podman"
 
-// podmanConf is every test podman's containers.conf (container-env.md): the
+// podmanConf is every test podman's containers.conf: the
 // machine's hard RLIMIT_NOFILE is below podman's default; no network (rootless has
 // no /dev/net/tun for slirp4netns, and the tests need none); cgroupfs, as systemd
 // is not PID 1; oshim listed in runtime_supports_json, so that podman passes a

@@ -9,7 +9,7 @@ import (
 )
 
 // podmanSettings are the admin's own containers.conf settings this machine needs
-// (container-env.md). Install must leave the file as it is.
+// (see test/README.md). Install must leave the file as it is.
 const podmanSettings = `[containers]
 default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
 netns = "none"

@@ -173,7 +173,7 @@ func TestStickyDropsAreCaught(t *testing.T) {
 // thrown away afterwards (the goroutine exits while locked), so the test
 // process keeps its own capabilities. It needs CAP_SETPCAP: run as root.
 // First it clears the thread's set; then, without CAP_SETPCAP, it proves the
-// loop fails on that empty set past the last cap, as capabilities.md says.
+// loop fails on that empty set past the last cap, as the kernel answers it (PR_CAPBSET_DROP checks CAP_SETPCAP before the cap number).
 func TestRealKernel(t *testing.T) {
 	lastCap := readLastCap(t)
 	done := make(chan error)

@@ -1,5 +1,5 @@
 // Command supervisor stands in for the sandbox supervisor of the motivating
-// case (/work/shared/notes/capabilities.md, "The workload that breaks"): it
+// case (README.md, the top): it
 // clears its own capability bounding set with PR_CAPBSET_DROP, fail-closed,
 // the way the real supervisor clears it before exec'ing each sandboxed child.
 //
