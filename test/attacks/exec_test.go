@@ -5,6 +5,7 @@ package attacks
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
+	"golang.org/x/sys/unix"
 )
 
 // processFile writes an exec process file for capdump with the given capabilities
@@ -171,4 +173,81 @@ func TestExecFromPipe(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExecTerminalFromPipe: a terminal exec whose process comes through a pipe (as in
+// `runc exec -d -t --console-socket S -p <(...) ID`) gets its terminal, capped.
+func TestExecTerminalFromPipe(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			env, _ := env(t, b, clearContract)
+			c, _ := started(t, env, b)
+			sock, output := consoleSocket(t)
+			p := processFile(t, "")
+			body, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(strings.Replace(string(body), `"cwd"`, `"terminal":true,"cwd"`, 1)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			script := fmt.Sprintf(`exec "$1" --root "$2" exec -d -t --console-socket %s -p <(cat %s) %s`, sock, p, c.ID)
+			harness.RunOK(t, env, "bash", "-c", script, "bash", harness.Oshim(t), b.Root)
+			wantCleared(t, "terminal exec session", status(t, <-output), procstatus.Status{})
+		})
+	}
+}
+
+// consoleSocket listens where a runtime sends the terminal's master end, and returns
+// what is read from that terminal until it closes.
+func consoleSocket(t *testing.T) (string, <-chan string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "oshim-tty-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	path := filepath.Join(dir, "console.sock")
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	out := make(chan string, 1)
+	go func() {
+		defer close(out)
+		conn, err := l.AcceptUnix()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		oob := make([]byte, unix.CmsgSpace(4))
+		_, oobn, _, _, err := conn.ReadMsgUnix(make([]byte, 4096), oob)
+		if err != nil {
+			return
+		}
+		msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+		if err != nil || len(msgs) == 0 {
+			return
+		}
+		fds, err := unix.ParseUnixRights(&msgs[0])
+		if err != nil || len(fds) == 0 {
+			return
+		}
+		master := os.NewFile(uintptr(fds[0]), "pty master")
+		defer master.Close()
+		var b strings.Builder
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			b.Write(buf[:n])
+			if err != nil || strings.Contains(b.String(), "}") {
+				break
+			}
+		}
+		out <- strings.ReplaceAll(b.String(), "\r", "")
+	}()
+	return path, out
 }
