@@ -16,6 +16,7 @@ import (
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/hook"
 	"github.com/oshim/oshim/internal/host"
+	"github.com/oshim/oshim/internal/metrics"
 	"github.com/oshim/oshim/internal/ocsf"
 	"github.com/oshim/oshim/internal/records"
 )
@@ -101,7 +102,8 @@ func newHook(configPath string) (*hook.Hook, error) {
 	log := logrus.New()
 	return &hook.Hook{
 		Config: cfg, ConfigPath: configPath, Store: store, Self: self, Log: log,
-		Report: ocsf.Reporter{Sink: cfg.OCSFSink(facts.Rootful()), Product: ocsf.OshimProduct(version), Log: log},
+		Report:  ocsf.Reporter{Sink: cfg.OCSFSink(facts.Rootful()), Product: ocsf.OshimProduct(version), Log: log},
+		Metrics: metrics.Sink{Dir: store.Dir, Textfile: cfg.MetricsTextfile, Log: log},
 	}, nil
 }
 

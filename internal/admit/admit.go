@@ -21,8 +21,10 @@ import (
 
 	"github.com/oshim/oshim/internal/contract"
 	"github.com/oshim/oshim/internal/initdir"
+	"github.com/oshim/oshim/internal/metrics"
 	"github.com/oshim/oshim/internal/ociruntime"
 	"github.com/oshim/oshim/internal/ocsf"
+	"github.com/oshim/oshim/internal/podinfo"
 	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/internal/rewrite"
 	"github.com/oshim/oshim/internal/spec"
@@ -69,7 +71,10 @@ type Request struct {
 	// InitSource is where the init's files are said to be when Explain prepares none.
 	InitSource string
 	Report     ocsf.Reporter
+	Metrics    metrics.Sink
 	Log        *logrus.Logger
+	// pod is the container's identity in its orchestrator, read from the spec.
+	pod podinfo.Info
 }
 
 // Outcome is what Admit found and did.
@@ -108,8 +113,14 @@ func Admit(r Request) (*Outcome, error) {
 	if pl == nil {
 		return out, nil
 	}
+	var annotations map[string]string
+	if _, err := r.Spec.Lookup(&annotations, "annotations"); err != nil {
+		return nil, fmt.Errorf("annotations: %w", err)
+	}
+	r.pod = podinfo.From(annotations)
 	r.reportSkew(pl, proc)
 	if err := pl.Err(); err != nil {
+		r.count(pl, metrics.Denial)
 		return out, err
 	}
 	rec := newRecord(r, pl, proc)
@@ -121,6 +132,7 @@ func Admit(r Request) (*Outcome, error) {
 		if err := r.Store.Save(rec); err != nil {
 			return nil, fmt.Errorf("record container %s: %w", r.ID, err)
 		}
+		r.count(pl)
 		out.Record = rec
 		return out, nil
 	}
@@ -148,7 +160,25 @@ func Admit(r Request) (*Outcome, error) {
 		return nil, fmt.Errorf("record container %s: %w", r.ID, err)
 	}
 	r.reportRewrite(pl, proc, out.Applied)
+	if len(pl.Grant) > 0 {
+		r.count(pl, metrics.Repair)
+	} else {
+		r.count(pl)
+	}
 	return out, nil
+}
+
+// count adds a container the contract applied to, its skew and what else happened.
+func (r Request) count(pl *rewrite.Plan, events ...metrics.Event) {
+	if !r.Mode.writes() || (r.Mode == Precreate && pl.Err() != nil) {
+		// Precreate hands a denied container to its createRuntime hook, which counts it.
+		return
+	}
+	events = append([]metrics.Event{metrics.Matched}, events...)
+	if !pl.Missing.IsEmpty() {
+		events = append(events, metrics.Skew)
+	}
+	r.Metrics.Add(pl.Contract.Name, events...)
 }
 
 // Undo removes what Admit left for the container: for a caller whose own step after
@@ -168,7 +198,7 @@ func (r Request) undo(out *Outcome) {
 func newRecord(r Request, pl *rewrite.Plan, proc *specs.Process) *records.Container {
 	c := pl.Contract
 	return &records.Container{
-		ID: r.ID, Root: r.Root, Bundle: r.Bundle, Arg0: rewrite.WorkloadArg0(proc.Args), UID: proc.User.UID,
+		ID: r.ID, Root: r.Root, Bundle: r.Bundle, Arg0: rewrite.WorkloadArg0(proc.Args), UID: proc.User.UID, Pod: r.pod,
 		Contract: c.Name, Bounding: string(c.Bounding), OnSkew: string(c.OnSkew),
 		Skew: pl.Skew(), Repair: pl.Repair(), Lent: len(pl.Lend) > 0, NoNewPrivs: c.NoNewPrivs,
 		Before: pl.Before, After: pl.After(), Main: pl.Main(),

@@ -15,6 +15,7 @@ import (
 
 	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/config"
+	"github.com/oshim/oshim/internal/metrics"
 	"github.com/oshim/oshim/internal/ocsf"
 	"github.com/oshim/oshim/internal/ocsf/ocsfcheck"
 	"github.com/oshim/oshim/internal/records"
@@ -40,7 +41,7 @@ func request(t *testing.T, mode Mode, body string, uid int) (Request, string, *b
 	log.SetOutput(&logs)
 	return Request{
 		Mode: mode, Spec: o, Contracts: cfg.Set, ID: "c1", Bundle: "/b/c1",
-		Store: records.Store{Dir: filepath.Join(t.TempDir(), "run")}, InitSource: "/init",
+		Store: records.Store{Dir: filepath.Join(t.TempDir(), "run")}, InitSource: "/init", Metrics: metrics.Sink{Dir: t.TempDir()},
 		Report: ocsf.Reporter{Sink: cfg.OCSFSink(true), Product: ocsf.OshimProduct("1.2.3"), Log: log}, Log: log,
 	}, events, &logs
 }
@@ -128,6 +129,17 @@ func TestAdmit(t *testing.T) {
 			if forged != (tt.mode == Detect) {
 				t.Errorf("forged io.oshim.result left in the spec: %t (mode %d)", forged, tt.mode)
 			}
+			counted, err := metrics.Read(req.Metrics.Dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantMatched := uint64(1)
+			if tt.mode == Explain || (tt.mode == Precreate && tt.wantDenied) {
+				wantMatched = 0
+			}
+			if got := counted["k"][metrics.Matched]; got != wantMatched {
+				t.Errorf("containers matched counted %d, want %d", got, wantMatched)
+			}
 			if tt.wantDenied {
 				if _, err := os.Stat(req.Store.Dir); !os.IsNotExist(err) {
 					t.Errorf("a denied container left files in the run directory: %v", err)
@@ -157,9 +169,20 @@ func TestReportResult(t *testing.T) {
 			req, events, _ := request(t, Create, `require = ["CAP_KILL"]`, 0)
 			m := tt.m
 			m.Received = time.Now()
-			ReportResult(req.Report, &records.Container{ID: "c1", Arg0: "/sv", Contract: "k", OnSkew: "repair"}, &m)
+			ms := metrics.Sink{Dir: t.TempDir()}
+			ReportResult(req.Report, ms, &records.Container{ID: "c1", Arg0: "/sv", Contract: "k", OnSkew: "repair"}, &m)
 			if got := kinds(t, events); !slices.Equal(got, tt.want) {
 				t.Fatalf("events %v, want %v", got, tt.want)
+			}
+			c, err := metrics.Read(ms.Dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c["k"][metrics.ProbeDenial]; got != uint64(len(tt.want)) {
+				t.Errorf("probe denials counted %d, want %d", got, len(tt.want))
+			}
+			if got, want := c["k"][metrics.InitFailure], tt.m.Step != "" && !tt.m.OK; (got == 1) != want {
+				t.Errorf("init failures counted %d, want %t", got, want)
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/oshim/oshim/internal/caps"
+	"github.com/oshim/oshim/internal/metrics"
 	"github.com/oshim/oshim/internal/ocsf"
 	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/internal/rewrite"
@@ -14,7 +15,7 @@ import (
 // finding fills what every finding about the container holds.
 func (r Request) finding(kind ocsf.FindingKind, pl *rewrite.Plan, proc *specs.Process, set caps.Set) ocsf.Finding {
 	f := ocsf.Finding{
-		Kind: kind, ContainerID: r.ID, Bundle: r.Bundle, Arg0: rewrite.WorkloadArg0(proc.Args), UID: proc.User.UID,
+		Kind: kind, ContainerID: r.ID, Bundle: r.Bundle, Arg0: rewrite.WorkloadArg0(proc.Args), UID: proc.User.UID, Pod: r.pod,
 		Contract: pl.Contract.Name, OnSkew: string(pl.Contract.OnSkew), Time: time.Now(),
 	}
 	if !set.IsEmpty() {
@@ -61,15 +62,24 @@ func (r Request) reportRewrite(pl *rewrite.Plan, proc *specs.Process, applied re
 	r.Report.Emit(fs...)
 }
 
-// ReportResult reports an init whose PR_CAPBSET_DROP was denied although CAP_SETPCAP
-// was effective: a seccomp filter or an LSM stands between the workload and what it
-// needs. The container is named by its record.
-func ReportResult(rep ocsf.Reporter, rec *records.Container, m *records.Measured) {
+// ReportResult counts an init that stopped its container, and reports an init whose
+// PR_CAPBSET_DROP was denied although CAP_SETPCAP was effective: a seccomp filter or an
+// LSM stands between the workload and what it needs. The container is named by its
+// record.
+func ReportResult(rep ocsf.Reporter, ms metrics.Sink, rec *records.Container, m *records.Measured) {
+	var events []metrics.Event
+	if !m.OK && !m.ReportOnly && m.Step != "" {
+		events = append(events, metrics.InitFailure)
+	}
+	if m.Denied() {
+		events = append(events, metrics.ProbeDenial)
+	}
+	ms.Add(rec.Contract, events...)
 	if !m.Denied() {
 		return
 	}
 	rep.Emit(ocsf.Finding{
-		Kind: ocsf.ProbeDenied, ContainerID: rec.ID, Bundle: rec.Bundle, Arg0: rec.Arg0, UID: rec.UID,
+		Kind: ocsf.ProbeDenied, ContainerID: rec.ID, Bundle: rec.Bundle, Arg0: rec.Arg0, UID: rec.UID, Pod: rec.Pod,
 		Contract: rec.Contract, OnSkew: rec.OnSkew, Detail: m.Message, Seccomp: m.Seccomp, LSM: m.LSM,
 		Time: m.Received,
 	})

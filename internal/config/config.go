@@ -38,6 +38,9 @@ type Config struct {
 	Syslog bool `toml:"syslog"`
 	// MaxRecords caps the per-container records in RunDir; unset, records.DefaultMaxRecords.
 	MaxRecords int `toml:"max_records"`
+	// MetricsTextfile is a node-exporter textfile oshim rewrites with its counters after
+	// every update; "" writes none.
+	MetricsTextfile string `toml:"metrics_textfile"`
 
 	// Path is the file this was loaded from; empty when there was none.
 	Path string `toml:"-"`
@@ -115,7 +118,7 @@ func Parse(data []byte) (*Config, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, fmt.Errorf("line %d: unknown key %q (known keys: runtime, run_dir, ocsf_log, ocsf_max_bytes, syslog, max_records, [[contract]] with name, match.all, match.commands, match.annotations, require, bounding, on_skew, selectable, init, no_new_privs)",
+		return nil, fmt.Errorf("line %d: unknown key %q (known keys: runtime, run_dir, ocsf_log, ocsf_max_bytes, syslog, max_records, metrics_textfile, [[contract]] with name, match.all, match.commands, match.annotations, require, bounding, on_skew, selectable, init, no_new_privs)",
 			lineOfKey(data, k[len(k)-1]), k.String())
 	}
 	if err := c.validateRuntime(); err != nil {
@@ -139,6 +142,9 @@ func (c *Config) validateRuntime() error {
 	}
 	if c.RunDir != "" && !filepath.IsAbs(c.RunDir) {
 		return fmt.Errorf("run_dir = %q: must be an absolute path", c.RunDir)
+	}
+	if c.MetricsTextfile != "" && !filepath.IsAbs(c.MetricsTextfile) {
+		return fmt.Errorf("metrics_textfile = %q: must be an absolute path (node-exporter's --collector.textfile.directory), or \"\" for none", c.MetricsTextfile)
 	}
 	return nil
 }

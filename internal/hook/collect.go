@@ -54,7 +54,7 @@ func (h *Hook) Collect(id string, fifo *os.File, deadline time.Time) error {
 	if err := h.Store.Save(rec); err != nil {
 		return fmt.Errorf("record the init's result: %w", err)
 	}
-	admit.ReportResult(h.Report, rec, rec.Result)
+	admit.ReportResult(h.Report, h.Metrics, rec, rec.Result)
 	dir, err := h.Store.InitDir(StoreRoot, id)
 	if err != nil {
 		return err

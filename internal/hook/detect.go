@@ -25,7 +25,7 @@ func (h *Hook) Detect(in io.Reader) error {
 	}
 	_, err = admit.Admit(admit.Request{
 		Mode: admit.Detect, Spec: f.Object, Contracts: h.Config.Set, ID: st.ID, Root: StoreRoot, Bundle: st.Bundle,
-		Store: h.Store, Report: h.Report, Log: h.Log,
+		Store: h.Store, Report: h.Report, Metrics: h.Metrics, Log: h.Log,
 	})
 	if err != nil {
 		return fmt.Errorf("container %s: %w", st.ID, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/oshim/oshim/internal/config"
+	"github.com/oshim/oshim/internal/metrics"
 	"github.com/oshim/oshim/internal/ocsf"
 	"github.com/oshim/oshim/internal/records"
 )
@@ -46,6 +47,8 @@ type Hook struct {
 	// stages, by its record's name from precreate, which runs before the container has
 	// an id.
 	Report ocsf.Reporter
+	// Metrics counts what the hooks did, per contract.
+	Metrics metrics.Sink
 }
 
 // readLimited reads all of r, refusing more than limit bytes.

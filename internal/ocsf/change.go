@@ -21,7 +21,7 @@ func changeEvent(f Finding) *Event {
 	ev.Message = msg
 	ev.StatusID, ev.Status = ocsfStatusSuccess, "Success"
 	ev.StatusDetail = f.Detail
-	ev.Device.Container = &ocsfContainer{UID: f.ContainerID}
+	ev.Device.Container = container(f)
 	ev.Metadata.Profiles = []string{ocsfProfileContainer}
 	ev.Actor = &ocsfActor{AppName: "oshim"}
 	ev.StateID, ev.State = ocsfStateOther, state

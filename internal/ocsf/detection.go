@@ -31,7 +31,7 @@ func detectionEvent(f Finding, d ocsfDetection) *Event {
 	ev.ConfidenceID, ev.Confidence = ocsfConfidenceHigh, "High"
 	user := ocsfWorkloadUser(f.UID)
 	ev.Evidences = []ocsfEvidence{{
-		Container: &ocsfContainer{UID: f.ContainerID},
+		Container: container(f),
 		Process:   ocsfWorkloadProcess(f, user),
 		User:      user,
 		Data:      d.evidence,

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/oshim/oshim/internal/podinfo"
 )
 
 // Event is one OCSF event: a Detection Finding (class 2004) or a Device Config State
@@ -122,8 +124,49 @@ func newEvent(c ocsfClass, sev ocsfSeverity, f Finding) *Event {
 			"bundle":     f.Bundle,
 			"arg0":       f.Arg0,
 			"uid":        f.UID,
+			"pod":        podUnmapped(f.Pod),
 		},
 	}
+}
+
+// podUnmapped is the pod's namespace, name and uid and the image, which no attribute of
+// OCSF's container object holds, or a sentence saying the engine passed none.
+func podUnmapped(p podinfo.Info) any {
+	if !p.Known() {
+		return podinfo.None
+	}
+	return map[string]string{"namespace": p.Namespace, "name": p.Pod, "uid": p.PodUID, "container": p.Container, "image": p.Image}
+}
+
+// container is the OCSF container object: oshim's id for it, and where the engine
+// passed them its name, its pod's uid and its orchestrator.
+func container(f Finding) *ocsfContainer {
+	c := &ocsfContainer{UID: f.ContainerID, Name: f.Pod.Container}
+	if isUUID(f.Pod.PodUID) {
+		c.PodUUID = f.Pod.PodUID
+	}
+	if f.Pod.Namespace != "" {
+		c.Orchestrator = "Kubernetes"
+	}
+	return c
+}
+
+// isUUID says whether s is a UUID as OCSF's uuid_t wants it (8-4-4-4-12 hex digits).
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if r != '-' {
+				return false
+			}
+		case !strings.ContainsRune("0123456789abcdefABCDEF", r):
+			return false
+		}
+	}
+	return true
 }
 
 // uid identifies a finding: the same finding always hashes the same, two findings

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
+
+	"github.com/oshim/oshim/internal/podinfo"
 )
 
 // FindingKind names what a Finding reports.
@@ -31,6 +33,8 @@ type Finding struct {
 	// Arg0 is the workload's process.args[0]; UID its user id in the container.
 	Arg0 string
 	UID  uint32
+	// Pod is the container's identity in its orchestrator, when the engine passed it.
+	Pod podinfo.Info
 	// Contract and OnSkew name the contract that applied and its on_skew mode.
 	Contract string
 	OnSkew   string

@@ -40,7 +40,10 @@ type ocsfDevice struct {
 }
 
 type ocsfContainer struct {
-	UID string `json:"uid"`
+	UID          string `json:"uid"`
+	Name         string `json:"name,omitempty"`
+	PodUUID      string `json:"pod_uuid,omitempty"`
+	Orchestrator string `json:"orchestrator,omitempty"`
 }
 
 type ocsfEvidence struct {

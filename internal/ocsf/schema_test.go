@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oshim/oshim/internal/podinfo"
+
 	"github.com/oshim/oshim/internal/ocsf/ocsfcheck"
 )
 
@@ -54,6 +56,42 @@ func ocsfTestFindings() map[string]Finding {
 			f.Kind, f.Caps, f.Detail = SpecRepaired, []string{"CAP_SETPCAP"}, strings.Repeat("é", 3000)
 		}),
 		"caps lent in UTC, no bundle": with(func(f *Finding) { f.Kind, f.Caps, f.Bundle, f.Time = CapsLent, []string{"CAP_SETPCAP"}, "", at.UTC() }),
+		"skew in a Kubernetes pod": with(func(f *Finding) {
+			f.Kind, f.Caps = SkewFound, []string{"CAP_SETPCAP"}
+			f.Pod = podinfo.Info{Namespace: "team-a", Pod: "sandbox-0", PodUID: "1b4e28ba-2fa1-11d2-883f-0016d3cca427", Container: "supervisor", Image: "registry.example.com/sandbox:1"}
+		}),
+		"repair in a pod without a uuid": with(func(f *Finding) {
+			f.Kind, f.Caps = SpecRepaired, []string{"CAP_SETPCAP"}
+			f.Pod = podinfo.Info{Namespace: "team-a", Pod: "sandbox-0", PodUID: "not-a-uuid", Container: "supervisor"}
+		}),
+	}
+}
+
+// TestPodContext: an event names the pod where the engine passed it, and says so
+// where it did not.
+func TestPodContext(t *testing.T) {
+	fs := ocsfTestFindings()
+	ev, err := Build(fs["skew in a Kubernetes pod"], OshimProduct("1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ev.Evidences[0].Container
+	if c.Name != "supervisor" || c.PodUUID != "1b4e28ba-2fa1-11d2-883f-0016d3cca427" || c.Orchestrator != "Kubernetes" {
+		t.Errorf("container %+v", c)
+	}
+	if p, ok := ev.Unmapped["pod"].(map[string]string); !ok || p["namespace"] != "team-a" || p["image"] != "registry.example.com/sandbox:1" {
+		t.Errorf("unmapped pod %v", ev.Unmapped["pod"])
+	}
+	ev, err = Build(fs["skew under repair"], OshimProduct("1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Unmapped["pod"] != podinfo.None {
+		t.Errorf("an event without pod context says %v", ev.Unmapped["pod"])
+	}
+	ev, err = Build(fs["repair in a pod without a uuid"], OshimProduct("1"))
+	if err != nil || ev.Device.Container.PodUUID != "" {
+		t.Errorf("a pod uid that is no uuid went into pod_uuid: %+v, %v", ev.Device.Container, err)
 	}
 }
 

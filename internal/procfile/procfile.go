@@ -45,11 +45,10 @@ func read(path string) ([]byte, error) {
 	if err := check(info); err != nil {
 		return nil, err
 	}
-	// Non-blocking, so that a pipe without a writer cannot hang the open and reads can
-	// time out; a regular file ignores the flag.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	deadline := time.Now().Add(ReadTimeout)
+	f, err := open(path, info, deadline)
 	if err != nil {
-		return nil, unwrap(err)
+		return nil, err
 	}
 	defer f.Close()
 	if info, err = f.Stat(); err != nil {
@@ -59,7 +58,7 @@ func read(path string) ([]byte, error) {
 		return nil, err
 	}
 	if info.Mode()&fs.ModeNamedPipe != 0 {
-		if err := f.SetReadDeadline(time.Now().Add(ReadTimeout)); err != nil {
+		if err := f.SetReadDeadline(deadline); err != nil {
 			return nil, err
 		}
 	}
@@ -74,6 +73,32 @@ func read(path string) ([]byte, error) {
 		return nil, fmt.Errorf("larger than the limit of %d bytes", spec.MaxSize)
 	}
 	return data, nil
+}
+
+// open opens a regular file non-blocking (a FIFO swapped in after the Stat cannot hang
+// it, and fails the second check), and a pipe blocking until its writer is there, as
+// the runtime's own open would, but no later than deadline.
+func open(path string, info fs.FileInfo, deadline time.Time) (*os.File, error) {
+	if info.Mode()&fs.ModeNamedPipe == 0 {
+		f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		return f, unwrap(err)
+	}
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(path)
+		done <- opened{f, err}
+	}()
+	select {
+	case o := <-done:
+		return o.f, unwrap(o.err)
+	case <-time.After(time.Until(deadline)):
+		// The open stays blocked in its goroutine; oshim exits right after this error.
+		return nil, fmt.Errorf("no writer opened the pipe within %v", ReadTimeout)
+	}
 }
 
 func check(info fs.FileInfo) error {

@@ -2,21 +2,25 @@ package records
 
 import (
 	"time"
+
+	"github.com/oshim/oshim/internal/podinfo"
 )
 
 // Container is oshim's record of one contracted container. The rewrite writes it at
 // create; exec reads it to cap exec sessions; the report commands publish it.
 type Container struct {
-	ID       string `json:"id"`
-	Root     string `json:"runtimeRoot,omitempty"`
-	Bundle   string `json:"bundle"`
-	Arg0     string `json:"arg0"`
-	UID      uint32 `json:"uid"`
-	Contract string `json:"contract"`
-	Bounding string `json:"bounding"`
-	OnSkew   string `json:"onSkew"`
-	Skew     string `json:"skew"`
-	Repair   string `json:"repair"`
+	ID     string `json:"id"`
+	Root   string `json:"runtimeRoot,omitempty"`
+	Bundle string `json:"bundle"`
+	Arg0   string `json:"arg0"`
+	// Pod is the container's identity in its orchestrator, when the engine passed it.
+	Pod      podinfo.Info `json:"pod"`
+	UID      uint32       `json:"uid"`
+	Contract string       `json:"contract"`
+	Bounding string       `json:"bounding"`
+	OnSkew   string       `json:"onSkew"`
+	Skew     string       `json:"skew"`
+	Repair   string       `json:"repair"`
 	// NoNewPrivs is the contract's no_new_privs: exec sessions get noNewPrivileges too.
 	NoNewPrivs bool `json:"noNewPrivs,omitempty"`
 	// SetNoNewPrivs says the rewrite set process.noNewPrivileges (the spec had it off).

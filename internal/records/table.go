@@ -18,15 +18,19 @@ func WriteTable(w io.Writer, entries []Entry) error {
 	}
 	withRoot := len(roots) > 1
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	head := []string{"ID", "CONTRACT", "SKEW", "REPAIR", "RESULT"}
+	head := []string{"ID", "POD", "CONTRACT", "SKEW", "REPAIR", "RESULT"}
 	if withRoot {
 		head = append([]string{"ROOT"}, head...)
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for _, e := range entries {
-		row := []string{e.ID, "-", "-", "-", "no record: " + errText(e.Err)}
+		row := []string{e.ID, "-", "-", "-", "-", "no record: " + errText(e.Err)}
 		if c := e.Record; c != nil {
-			row = []string{e.ID, c.Contract, c.Skew, c.ShortRepair(), c.Verdict()}
+			pod := "-"
+			if c.Pod.Known() {
+				pod = c.Pod.String()
+			}
+			row = []string{e.ID, pod, c.Contract, c.Skew, c.ShortRepair(), c.Verdict()}
 		}
 		if withRoot {
 			row = append([]string{rootLabel(e)}, row...)

@@ -25,6 +25,7 @@ func sampleRecord(id, root string) *Container {
 func TestWriteTable(t *testing.T) {
 	long := sampleRecord("a-much-longer-container-id", "")
 	long.Result = nil
+	long.Pod.Namespace, long.Pod.Pod = "team-a", "sandbox-0"
 	tests := []struct {
 		name    string
 		entries []Entry
@@ -37,9 +38,9 @@ func TestWriteTable(t *testing.T) {
 				{Key: "default", ID: long.ID, Record: long},
 			},
 			want: []string{
-				"ID                          CONTRACT            SKEW                 REPAIR                    RESULT",
-				"c1                          sandbox-supervisor  missing=CAP_SETPCAP  +CAP_SETPCAP bnd cleared  ok",
-				"a-much-longer-container-id  sandbox-supervisor  missing=CAP_SETPCAP  +CAP_SETPCAP bnd cleared  pending",
+				"ID                          POD               CONTRACT            SKEW                 REPAIR                    RESULT",
+				"c1                          -                 sandbox-supervisor  missing=CAP_SETPCAP  +CAP_SETPCAP bnd cleared  ok",
+				"a-much-longer-container-id  team-a/sandbox-0  sandbox-supervisor  missing=CAP_SETPCAP  +CAP_SETPCAP bnd cleared  pending",
 			},
 		},
 		{
@@ -50,13 +51,13 @@ func TestWriteTable(t *testing.T) {
 				{Key: "x", ID: "c2", Err: errors.New("decode\tthis:\nbad")},
 			},
 			want: []string{
-				"ROOT      ID  CONTRACT            SKEW                 REPAIR                    RESULT",
-				"default   c1  sandbox-supervisor  missing=CAP_SETPCAP  +CAP_SETPCAP bnd cleared  ok",
-				"/run/k8s  c1  sandbox-supervisor  missing=CAP_SETPCAP  +CAP_SETPCAP bnd cleared  ok",
-				"x         c2  -                   -                    -                         no record: decode this: bad",
+				"ROOT      ID  POD  CONTRACT            SKEW                 REPAIR                    RESULT",
+				"default   c1  -    sandbox-supervisor  missing=CAP_SETPCAP  +CAP_SETPCAP bnd cleared  ok",
+				"/run/k8s  c1  -    sandbox-supervisor  missing=CAP_SETPCAP  +CAP_SETPCAP bnd cleared  ok",
+				"x         c2  -    -                   -                    -                         no record: decode this: bad",
 			},
 		},
-		{name: "no entries", want: []string{"ID  CONTRACT  SKEW  REPAIR  RESULT"}},
+		{name: "no entries", want: []string{"ID  POD  CONTRACT  SKEW  REPAIR  RESULT"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

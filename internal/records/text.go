@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/oshim/oshim/internal/podinfo"
 )
 
 // setOrder is the order capabilities(7) explains the sets in.
@@ -27,6 +29,7 @@ func WriteText(w io.Writer, c *Container) error {
 	line("Runtime:", c.Runtime, parens(c.RuntimeVersion))
 	line("Bundle:", c.Bundle)
 	line("Process:", c.Arg0, "as", userText(c.UID))
+	line("Pod:", podText(c.Pod))
 	line("Contract:", c.Contract, fmt.Sprintf("(bounding = %s, on_skew = %s, init = %t)", c.Bounding, c.OnSkew, c.Init))
 	line("Skew:", c.Skew)
 	line("Repair:", c.Repair)
@@ -117,4 +120,23 @@ func seccompText(mode int) string {
 		return "2 (filter)"
 	}
 	return strconv.Itoa(mode)
+}
+
+// podText is the pod, the container's name and its image; or that the engine passed
+// none of them.
+func podText(p podinfo.Info) string {
+	if !p.Known() {
+		return podinfo.None
+	}
+	out := p.String()
+	if p.PodUID != "" {
+		out += " (uid " + p.PodUID + ")"
+	}
+	if p.Container != "" {
+		out += ", container " + p.Container
+	}
+	if p.Image != "" {
+		out += ", image " + p.Image
+	}
+	return out
 }

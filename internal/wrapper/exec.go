@@ -9,6 +9,7 @@ import (
 
 	"github.com/oshim/oshim/internal/admit"
 	"github.com/oshim/oshim/internal/annotation"
+	"github.com/oshim/oshim/internal/metrics"
 	"github.com/oshim/oshim/internal/procfile"
 	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/internal/spec"
@@ -46,6 +47,7 @@ func (w *Wrapper) exec() error {
 		return fmt.Errorf("exec into container %s: %w", w.Inv.ID, err)
 	}
 	w.Log.WithFields(map[string]any{"id": w.Inv.ID, "contract": rec.Contract, "changes": changes}).Info("exec session capped to the main process")
+	w.Metrics.Add(rec.Contract, metrics.ExecCapped)
 	return w.Runtime.Exec(w.Inv.WithProcess(path))
 }
 

@@ -64,7 +64,7 @@ func (w *Wrapper) collect(rec *records.Container, col *initdir.Collector) error 
 	if err := w.Store.Save(rec); err != nil {
 		w.Log.WithError(err).Warn("could not store the init's result")
 	}
-	admit.ReportResult(w.Report, rec, m)
+	admit.ReportResult(w.Report, w.Metrics, rec, m)
 	w.dropInitCopy(rec)
 	if !rec.Lent || m.OK {
 		return nil

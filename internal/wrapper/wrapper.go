@@ -8,6 +8,7 @@ import (
 
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/host"
+	"github.com/oshim/oshim/internal/metrics"
 	"github.com/oshim/oshim/internal/ociruntime"
 	"github.com/oshim/oshim/internal/ocsf"
 	"github.com/oshim/oshim/internal/records"
@@ -27,6 +28,7 @@ type Wrapper struct {
 	Log     *logrus.Logger
 	Store   records.Store
 	Report  ocsf.Reporter
+	Metrics metrics.Sink
 }
 
 // New builds a wrapper for one call; cfg is the loaded admin config, version oshim's.
@@ -37,7 +39,8 @@ func New(args []string, inv *runtimeargs.Invocation, d runtimeargs.Dialect, rt o
 	}
 	return &Wrapper{
 		Args: args, Inv: inv, Dialect: d, Config: cfg, Runtime: rt, Log: log, Store: store,
-		Report: ocsf.Reporter{Sink: cfg.OCSFSink(facts.Rootful()), Product: ocsf.OshimProduct(version), Log: log},
+		Report:  ocsf.Reporter{Sink: cfg.OCSFSink(facts.Rootful()), Product: ocsf.OshimProduct(version), Log: log},
+		Metrics: metrics.Sink{Dir: store.Dir, Textfile: cfg.MetricsTextfile, Log: log},
 	}, nil
 }
 

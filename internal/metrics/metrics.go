@@ -1,0 +1,171 @@
+// Package metrics counts, per contract, what oshim did on a node, for Prometheus. oshim
+// is a short-lived process per runtime call, so the counters live in the run directory
+// (metrics.json, updated under a lock by every call that counts something) and are
+// exported the way node-level tools are: `oshim report --prometheus`, and optionally a
+// node-exporter textfile rewritten atomically after each update. The counters start
+// again from zero when the run directory does (a reboot), which Prometheus reads as a
+// counter reset.
+package metrics
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/oshim/oshim/internal/atomicfile"
+)
+
+// Event is one thing oshim counts.
+type Event string
+
+const (
+	// Matched: a contract applied to a container.
+	Matched Event = "containers_matched"
+	// Skew: the spec withheld a capability the contract requires.
+	Skew Event = "skews"
+	// Repair: the rewrite granted missing capabilities.
+	Repair Event = "repairs"
+	// Denial: a deny contract refused a container.
+	Denial Event = "denials"
+	// InitFailure: oshim's init stopped a container before its workload.
+	InitFailure Event = "init_failures"
+	// ProbeDenial: a seccomp filter or an LSM refused PR_CAPBSET_DROP although
+	// CAP_SETPCAP was effective.
+	ProbeDenial Event = "probe_denials"
+	// ExecCapped: an exec session was capped to the main process.
+	ExecCapped Event = "exec_sessions_capped"
+)
+
+// help is each counter's HELP line, in the order they are printed.
+var help = []struct {
+	event Event
+	text  string
+}{
+	{Matched, "Containers a contract applied to."},
+	{Skew, "Containers whose spec withheld a capability the contract requires."},
+	{Repair, "Containers whose spec oshim repaired by granting the missing capabilities."},
+	{Denial, "Containers a deny contract refused."},
+	{InitFailure, "Containers oshim's init stopped before their workload."},
+	{ProbeDenial, "Inits whose PR_CAPBSET_DROP a seccomp filter or an LSM refused although CAP_SETPCAP was effective."},
+	{ExecCapped, "Exec sessions capped to what the container's main process holds."},
+}
+
+// Counters are the totals by contract, then by event.
+type Counters map[string]map[Event]uint64
+
+const (
+	file     = "metrics.json"
+	lockFile = "metrics.lock"
+)
+
+// Add counts events for contract in run directory dir, and rewrites textfile (when not
+// "") with every counter. The update is serialized with every other oshim process.
+func Add(dir, textfile, contract string, events ...Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_CREATE|os.O_RDWR|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return fmt.Errorf("metrics lock: %w", err)
+	}
+	defer lock.Close()
+	for {
+		err = unix.Flock(int(lock.Fd()), unix.LOCK_EX)
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("metrics lock: %w", err)
+	}
+	c, err := Read(dir)
+	if err != nil {
+		return err
+	}
+	if c[contract] == nil {
+		c[contract] = map[Event]uint64{}
+	}
+	for _, e := range events {
+		c[contract][e]++
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode metrics: %w", err)
+	}
+	if err := atomicfile.Write(filepath.Join(dir, file), b, 0o600, atomicfile.Volatile()); err != nil {
+		return err
+	}
+	if textfile == "" {
+		return nil
+	}
+	var text strings.Builder
+	if err := c.WritePrometheus(&text); err != nil {
+		return err
+	}
+	// node-exporter's textfile collector reads the file as it is: only a rename makes
+	// it see whole files.
+	return atomicfile.Write(textfile, []byte(text.String()), 0o644)
+}
+
+// Read returns the counters of run directory dir; none yet is no error.
+func Read(dir string) (Counters, error) {
+	c := Counters{}
+	b, err := os.ReadFile(filepath.Join(dir, file))
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read metrics: %w", err)
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", filepath.Join(dir, file), err)
+	}
+	return c, nil
+}
+
+// WritePrometheus prints the counters in Prometheus' text format, one counter family
+// per event with a contract label, every contract in each family.
+func (c Counters) WritePrometheus(w io.Writer) error {
+	contracts := make([]string, 0, len(c))
+	for k := range c {
+		contracts = append(contracts, k)
+	}
+	sort.Strings(contracts)
+	var b strings.Builder
+	for _, h := range help {
+		name := "oshim_" + string(h.event) + "_total"
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", name, h.text, name)
+		for _, k := range contracts {
+			fmt.Fprintf(&b, "%s{contract=%q} %d\n", name, k, c[k][h.event])
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Sink is where one oshim process counts: the run directory and the optional textfile.
+// Its zero value counts nothing.
+type Sink struct {
+	Dir, Textfile string
+	// Log gets a warning when a count cannot be written: a container never fails
+	// because a counter could not be updated.
+	Log interface{ Warnf(string, ...any) }
+}
+
+// Add counts events for contract.
+func (s Sink) Add(contract string, events ...Event) {
+	if s.Dir == "" {
+		return
+	}
+	if err := Add(s.Dir, s.Textfile, contract, events...); err != nil && s.Log != nil {
+		s.Log.Warnf("could not count %v: %v", events, err)
+	}
+}
