@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,9 +13,11 @@ import (
 	"github.com/oshim/oshim/internal/wrapper"
 )
 
-func init() {
-	register("report", &command{
-		usage:   "report [ID] [--root R] [--json]",
+func reportCommand() *command {
+	var asJSON bool
+	var root optionalString
+	return &command{
+		name: "report", args: "[ID]",
 		summary: "what oshim found, changed and measured per contracted container",
 		help: `Without ID, lists the contracted containers oshim keeps records of (in the config's
 run_dir), oldest first, one line each: ID, CONTRACT, SKEW (what the spec withheld),
@@ -26,39 +27,30 @@ With ID, prints that container's whole record: the spec's capability lists befor
 after the rewrite, the main process's lists, and the five sets the init measured.
 --json prints the complete records. Records stay until the container is deleted through
 oshim, or are pruned once their container is gone and max_records is reached.`,
-		run: runReport,
-	})
-}
-
-func runReport(args []string) int {
-	fs := newFlags("report")
-	asJSON := fs.Bool("json", false, "print complete records as JSON")
-	var root optionalString
-	fs.Var(&root, "root", "only containers of this runtime root (the runtime's --root)")
-	pos, err := parseMixed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
+		options: []option{
+			{name: "root", arg: "DIR", help: "only containers of this runtime root (the runtime's --root)", value: &root, complete: "dir"},
+			boolOption(&asJSON, "json", "print complete records as JSON"),
+		},
+		run: func(inv invocation) int {
+			if len(inv.args) > 1 {
+				return fail(fmt.Errorf("report: one container id at a time, got %q", inv.args))
+			}
+			cfg, err := config.Locate("").Load()
+			if err != nil {
+				return fail(err)
+			}
+			store := report.Store{Dir: wrapper.RunDir(cfg)}
+			entries, err := store.List()
+			if err != nil {
+				return fail(err)
+			}
+			entries = filterEntries(entries, root)
+			if len(inv.args) == 1 {
+				return reportOne(store, entries, inv.args[0], asJSON)
+			}
+			return reportAll(store, entries, asJSON)
+		},
 	}
-	if err != nil {
-		return 2
-	}
-	if len(pos) > 1 {
-		return fail(fmt.Errorf("report: one container id at a time, got %q", pos))
-	}
-	cfg, err := config.Load(config.Path())
-	if err != nil {
-		return fail(err)
-	}
-	store := report.Store{Dir: wrapper.RunDir(cfg)}
-	entries, err := store.List()
-	if err != nil {
-		return fail(err)
-	}
-	entries = filterEntries(entries, root)
-	if len(pos) == 1 {
-		return reportOne(store, entries, pos[0], *asJSON)
-	}
-	return reportAll(store, entries, *asJSON)
 }
 
 // filterEntries keeps the entries of the runtime root, when one is given, and drops

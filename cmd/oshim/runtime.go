@@ -30,7 +30,7 @@ func runtimeMode(args []string) int {
 		return fail(err)
 	}
 	defer closeLog()
-	cfg, err := config.Load(config.Path())
+	cfg, err := config.Locate("").Load()
 	if err != nil {
 		log.Error(err)
 		return 1
