@@ -26,7 +26,7 @@ PKGVERSION := $(shell echo '$(VERSION)' | sed -E 's/^v([0-9]+\.[0-9])/\1/; /^[0-
 PKGARCH   := $(shell $(GO) env GOARCH)
 PKGS      := crun runc podman conmon uidmap slirp4netns fuse-overlayfs catatonit \
              busybox-static libcap2-bin jq containerd iproute2 util-linux \
-             docker.io man-db zsh fish
+             docker.io man-db zsh fish rpm
 FUZZTIME  ?= 10s
 # Flags for test/bench and test/conformance; see `go run ./test/bench -h`.
 BENCHFLAGS       ?=
