@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,20 +42,10 @@ type Dockerd struct {
 }
 
 // NewDockerdDir makes the directory for one private dockerd and removes it when the
-// test ends (after the daemon stopped: cleanups run last in, first out). It is short,
-// not t.TempDir: unix socket paths are limited to 108 bytes.
+// test ends (after the daemon stopped: cleanups run last in, first out).
 func NewDockerdDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "oshim-dockerd-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := os.RemoveAll(dir); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	})
-	return dir
+	return shortTempDir(t, "oshim-dockerd-")
 }
 
 // DockerdConfig returns the path of daemon.json in dir, for the test to write (or have
@@ -208,26 +197,11 @@ func (d *Dockerd) cleanup(t testing.TB) {
 				t.Errorf("cleanup: docker rm --force failed with status %d", r.Code)
 			}
 		}
-		d.stop(t)
+		stopDaemon(t, "dockerd", d.Pid, d.done, dockerdTimeout)
 	}
 	if t.Failed() {
 		t.Logf("dockerd log:\n%s", d.Log(t))
 	}
 	reapShims(t, d.containerdSocket())
 	removeCgroup(t, d.CgroupParent)
-}
-
-// stop sends SIGTERM to the daemon's pid and waits; SIGKILL after the timeout.
-func (d *Dockerd) stop(t testing.TB) {
-	t.Helper()
-	if err := syscall.Kill(d.Pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
-		t.Errorf("cleanup: stop dockerd %d: %v", d.Pid, err)
-	}
-	select {
-	case <-d.done:
-	case <-time.After(dockerdTimeout):
-		t.Errorf("cleanup: dockerd %d ignored SIGTERM for %v; killing it", d.Pid, dockerdTimeout)
-		syscall.Kill(d.Pid, syscall.SIGKILL)
-		<-d.done
-	}
 }

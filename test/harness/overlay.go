@@ -27,17 +27,7 @@ type Overlay struct {
 // NewOverlay overlays dirs (absolute host directories) for the test's commands.
 func NewOverlay(t testing.TB, dirs ...string) *Overlay {
 	t.Helper()
-	// Not t.TempDir: overlayfs wants upper and work on one file system, and /tmp is
-	// where the other harness directories are.
-	dir, err := os.MkdirTemp("", "oshim-overlay-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := os.RemoveAll(dir); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	})
+	dir := shortTempDir(t, "oshim-overlay-")
 	o := &Overlay{Dir: dir, Dirs: dirs}
 	for _, d := range dirs {
 		for _, sub := range []string{"upper", "work"} {
