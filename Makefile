@@ -11,9 +11,10 @@ LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commitStamp=$(COMMIT)
 BINDIR    ?= bin
 DIST      ?= dist
 BIN       := $(BINDIR)/oshim
-# BINARIES are the programs `make build` writes to $(BINDIR); the package and the
-# release ship every one. Each needs a rule for $(BINDIR)/NAME and one for
-# $(RELEASEDIR)/oshim-$(VERSION)-linux-%/NAME, where % is the GOARCH.
+# BINARIES are the programs `make build` writes to $(BINDIR) and the release builds for
+# every arch in RELEASE_ARCHES; the package ships what is in $(BINDIR). Each needs a
+# rule for $(BINDIR)/NAME and one for $(RELEASEDIR)/oshim-$(VERSION)-linux-%/NAME,
+# where % is the GOARCH (a C program picks its cross compiler from it).
 BINARIES  := oshim
 RELEASE_ARCHES := amd64 arm64
 RELEASEDIR     := $(DIST)/release
@@ -53,12 +54,13 @@ completions: build
 	$(BIN) completion zsh > $(BINDIR)/completions/_oshim
 	$(BIN) completion fish > $(BINDIR)/completions/oshim.fish
 
-# stage lays out what the package holds. The hook definitions name the packaged binary.
+# stage lays out what the package holds: every program `make build` wrote to $(BINDIR),
+# and the hook definitions naming the packaged binary.
 stage: man completions
 	rm -rf $(STAGE)
 	mkdir -p $(STAGE)/usr/bin $(STAGE)/usr/share/man/man8 $(STAGE)/usr/share/man/man5 \
 		$(STAGE)/usr/share/completions $(STAGE)/usr/share/oshim/hooks.d
-	cp $(addprefix $(BINDIR)/,$(BINARIES)) $(STAGE)/usr/bin/
+	find $(BINDIR) -maxdepth 1 -type f -perm -u+x -exec cp {} $(STAGE)/usr/bin/ \;
 	gzip -9n < $(BINDIR)/man/oshim.8 > $(STAGE)/usr/share/man/man8/oshim.8.gz
 	gzip -9n < $(BINDIR)/man/oshim-config.5 > $(STAGE)/usr/share/man/man5/oshim-config.5.gz
 	cp $(BINDIR)/completions/* $(STAGE)/usr/share/completions/

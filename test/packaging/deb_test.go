@@ -19,9 +19,9 @@ const (
 	failedMsg      = "Failed to clear capability bounding set"
 )
 
-// packageFiles are the files the .deb and the .rpm install (zsh's directory differs).
+// packageFiles are the files the .deb and the .rpm install besides the binaries (zsh's
+// directory differs).
 var packageFiles = []string{
-	"/usr/bin/oshim",
 	"/usr/share/man/man8/oshim.8.gz",
 	"/usr/share/man/man5/oshim-config.5.gz",
 	"/usr/share/bash-completion/completions/oshim",
@@ -53,8 +53,8 @@ func TestDeb(t *testing.T) {
 	}
 
 	dpkg("-i", deb)
-	ov.Shell(t, "test -x "+strings.Join(packageFiles, " && test -f "))
-	ov.Shell(t, "test -f /usr/share/zsh/vendor-completions/_oshim")
+	ov.Shell(t, "test -x "+strings.Join(binaries(t), " && test -x "))
+	ov.Shell(t, "test -f "+strings.Join(append(packageFiles, "/usr/share/zsh/vendor-completions/_oshim"), " && test -f "))
 	wantVersion(t, ov.Shell(t, "oshim version").Stdout)
 	if got := ov.Shell(t, "cat /etc/oshim/config.toml").Stdout; got != string(presets.Config) {
 		t.Errorf("/etc/oshim/config.toml is not the preset:\n%s", got)
@@ -100,7 +100,7 @@ func TestDeb(t *testing.T) {
 
 	// Remove keeps the config; purge takes it.
 	dpkg("-r", "oshim")
-	ov.Shell(t, "test ! -e /usr/bin/oshim && test -f /etc/oshim/config.toml")
+	ov.Shell(t, "test ! -e "+strings.Join(binaries(t), " && test ! -e ")+" && test -f /etc/oshim/config.toml")
 	dpkg("-P", "oshim")
 	ov.Shell(t, "test ! -e /etc/oshim && test ! -e /var/lib/oshim")
 

@@ -80,6 +80,20 @@ func packageFile(t *testing.T, suffix string) string {
 	return matches[0]
 }
 
+// binaries are the programs the package holds: those `make build` made, as staged.
+func binaries(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(built.dir, "dist", "stage", "usr", "bin"))
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("no staged binaries (%v)", err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, "/usr/bin/"+e.Name())
+	}
+	return out
+}
+
 // wantVersion checks what the installed oshim says it is: the stamped version and the
 // repository's commit, never "unknown".
 func wantVersion(t *testing.T, out string) {

@@ -16,7 +16,7 @@ func TestRpm(t *testing.T) {
 	pkg := packageFile(t, ".rpm")
 	ov := harness.NewOverlay(t, "/etc", "/usr", "/var")
 	listed := strings.Fields(ov.RunOK(t, nil, "rpm", "-qlp", pkg).Stdout)
-	want := slices.Concat(packageFiles, []string{"/usr/share/zsh/site-functions/_oshim", "/usr/share/oshim", "/usr/share/oshim/hooks.d"})
+	want := slices.Concat(binaries(t), packageFiles, []string{"/usr/share/zsh/site-functions/_oshim", "/usr/share/oshim", "/usr/share/oshim/hooks.d"})
 	slices.Sort(listed)
 	want = slices.Sorted(slices.Values(want))
 	if !slices.Equal(listed, want) {
