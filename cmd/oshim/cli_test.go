@@ -22,6 +22,12 @@ func TestEveryCommandHelp(t *testing.T) {
 			if h := oshim(t, nil, "help", c.name); h.code != 0 || h.stdout != long.stdout {
 				t.Errorf("oshim help %s: status %d, output differs from --help:\n%s", c.name, h.code, h.stdout)
 			}
+			for _, v := range c.listedVariants() {
+				r := oshim(t, nil, c.name, v.name, "--help")
+				if r.code != 0 || !strings.HasPrefix(r.stdout, "Usage: oshim "+c.name+" "+v.name) {
+					t.Errorf("oshim %s %s --help: status %d\n%s%s", c.name, v.name, r.code, r.stdout, r.stderr)
+				}
+			}
 		})
 	}
 }

@@ -105,7 +105,39 @@ func TestFishCompletion(t *testing.T) {
 	}
 }
 
-// zsh's completion system needs a terminal to complete; the function must load in it.
+// zshDriver runs an interactive zsh on a pseudo-terminal (zsh/zpty), with the
+// completion system and _oshim in its fpath, types each line and a TAB, and waits until
+// the terminal shows every word wanted. $1 is the fpath directory; the rest are lines,
+// each followed by its wanted words and an empty argument.
+const zshDriver = `zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='RE''ADY> '; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -d $1/dump; setopt nobeep; bindkey '^I' complete-word"
+shift
+expect() {
+  local out="" chunk w all deadline=$((SECONDS + 30))
+  while (( SECONDS < deadline )); do
+    if zpty -r -t z chunk; then out+=$chunk; else sleep 0.1; fi
+    all=1
+    for w in "$@"; do [[ $out == *$w* ]] || all=0; done
+    if (( all )); then return 0; fi
+  done
+  print -r -- "no $* in: $out"
+  return 1
+}
+expect 'READY> ' || exit 1
+while (( $# )); do
+  line=$1; shift
+  words=()
+  while [[ $1 != "" ]]; do words+=("$1"); shift; done
+  shift
+  zpty -w -n z $'\C-u'"$line"$'\t'
+  expect "${words[@]}" || exit 1
+done
+zpty -d z
+`
+
+// zsh completes through _arguments and _describe inside its line editor: the lines are
+// typed on a terminal.
 func TestZshCompletion(t *testing.T) {
 	path := script(t, "zsh")
 	runShell(t, "zsh", "-n", path)
@@ -117,8 +149,9 @@ func TestZshCompletion(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(fpath, "_oshim"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := runShell(t, "zsh", "-f", "-c", "fpath=("+fpath+" $fpath); autoload -Uz compinit; compinit -u -d "+filepath.Join(fpath, "dump")+"; print -r -- ${_comps[oshim]}")
-	if strings.TrimSpace(out) != "_oshim" {
-		t.Fatalf("zsh does not use _oshim for oshim: %q", out)
+	args := []string{"zsh", "-f", "-c", zshDriver, "zsh", fpath}
+	for _, c := range completions {
+		args = append(append(append(args, c.line), c.want...), "")
 	}
+	runShell(t, args...)
 }
