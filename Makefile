@@ -3,21 +3,91 @@
 
 GO        ?= go
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -s -w -X main.version=$(VERSION)
-BIN       := bin/oshim
+# COMMIT is stamped into every build: `oshim version` prints it. Builds with
+# -buildvcs=false, or outside a git checkout, record no revision of their own.
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty)
+LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commitStamp=$(COMMIT)
+# Where builds go; the tests point them at their own directories.
+BINDIR    ?= bin
+DIST      ?= dist
+BIN       := $(BINDIR)/oshim
+# BINARIES are the programs `make build` writes to $(BINDIR) and the release builds for
+# every arch in RELEASE_ARCHES; the package ships what is in $(BINDIR). Each needs a
+# rule for $(BINDIR)/NAME and one for $(RELEASEDIR)/oshim-$(VERSION)-linux-%/NAME,
+# where % is the GOARCH (a C program picks its cross compiler from it).
+BINARIES  := oshim
+RELEASE_ARCHES := amd64 arm64
+RELEASEDIR     := $(DIST)/release
+STAGE          := $(DIST)/stage
+# nfpm builds the .deb and .rpm; `go run` fetches it from the Go module proxy.
+NFPM      := $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.48.0
+# Package versions must start with a digit: a tag v1.2.3 gives 1.2.3, an untagged
+# commit 0.0.0~gitHASH (older than any release).
+PKGVERSION := $(shell echo '$(VERSION)' | sed -E 's/^v([0-9]+\.[0-9])/\1/; /^[0-9]+\.[0-9]/!s/^/0.0.0~git/; s/-/./g')
+PKGARCH   := $(shell $(GO) env GOARCH)
 PKGS      := crun runc podman conmon uidmap slirp4netns fuse-overlayfs catatonit \
-             busybox-static libcap2-bin jq containerd iproute2 util-linux
+             busybox-static libcap2-bin jq containerd iproute2 util-linux \
+             docker.io man-db zsh fish rpm
 FUZZTIME  ?= 10s
 # Flags for test/bench and test/conformance; see `go run ./test/bench -h`.
 BENCHFLAGS       ?=
 CONFORMANCEFLAGS ?=
 
-.PHONY: all build deps demo test unit e2e fuzz vet manifests bench bench-smoke conformance clean
+.PHONY: all build man completions stage package release deps demo test unit e2e fuzz vet manifests bench bench-smoke conformance clean FORCE
 
 all: build
 
-build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/oshim
+build: $(addprefix $(BINDIR)/,$(BINARIES))
+
+$(BINDIR)/oshim: FORCE
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/oshim
+
+# man writes oshim(8) and oshim-config(5) from the descriptions `oshim help` prints.
+man: build
+	mkdir -p $(BINDIR)/man
+	$(BIN) manpage oshim.8 > $(BINDIR)/man/oshim.8
+	$(BIN) manpage oshim-config.5 > $(BINDIR)/man/oshim-config.5
+
+completions: build
+	mkdir -p $(BINDIR)/completions
+	$(BIN) completion bash > $(BINDIR)/completions/oshim.bash
+	$(BIN) completion zsh > $(BINDIR)/completions/_oshim
+	$(BIN) completion fish > $(BINDIR)/completions/oshim.fish
+
+# stage lays out what the package holds: every program `make build` wrote to $(BINDIR),
+# and the hook definitions naming the packaged binary.
+stage: man completions
+	rm -rf $(STAGE)
+	mkdir -p $(STAGE)/usr/bin $(STAGE)/usr/share/man/man8 $(STAGE)/usr/share/man/man5 \
+		$(STAGE)/usr/share/completions $(STAGE)/usr/share/oshim/hooks.d
+	find $(BINDIR) -maxdepth 1 -type f -perm -u+x -exec cp {} $(STAGE)/usr/bin/ \;
+	gzip -9n < $(BINDIR)/man/oshim.8 > $(STAGE)/usr/share/man/man8/oshim.8.gz
+	gzip -9n < $(BINDIR)/man/oshim-config.5 > $(STAGE)/usr/share/man/man5/oshim-config.5.gz
+	cp $(BINDIR)/completions/* $(STAGE)/usr/share/completions/
+	cp install/presets/config.toml $(STAGE)/usr/share/oshim/config.toml
+	for f in hooks/oshim-*.json; do \
+		sed 's|"/usr/local/bin/oshim"|"/usr/bin/oshim"|' $$f > $(STAGE)/usr/share/oshim/hooks.d/$${f#hooks/}; \
+	done
+
+# package builds $(DIST)/oshim_VERSION_ARCH.deb and oshim-VERSION.ARCH.rpm. Installing
+# them changes no engine config; see README.md, "The package".
+package: stage
+	for p in deb rpm; do \
+		STAGE=$(abspath $(STAGE)) ARCH=$(PKGARCH) PKGVERSION=$(PKGVERSION) \
+			$(NFPM) package --config install/package/nfpm.yaml --packager $$p --target $(DIST)/ || exit 1; \
+	done
+
+# release builds static binaries for every arch in RELEASE_ARCHES, with the version and
+# commit stamped, into $(RELEASEDIR)/oshim-VERSION-linux-ARCH/, and SHA256SUMS.
+release:
+	@test -n "$(COMMIT)" || { echo "make release: no commit to stamp (not a git checkout?): give COMMIT=..."; exit 1; }
+	rm -rf $(RELEASEDIR)
+	$(MAKE) $(foreach a,$(RELEASE_ARCHES),$(foreach b,$(BINARIES),$(RELEASEDIR)/oshim-$(VERSION)-linux-$(a)/$(b)))
+	cd $(RELEASEDIR) && sha256sum */* > SHA256SUMS
+
+$(RELEASEDIR)/oshim-$(VERSION)-linux-%/oshim: FORCE
+	mkdir -p $(@D)
+	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/oshim
 
 # deps installs the Debian packages the demo and the end-to-end tests run (as root).
 deps:
@@ -94,4 +164,4 @@ fuzz:
 	done
 
 clean:
-	rm -rf bin
+	rm -rf $(BINDIR) $(DIST)

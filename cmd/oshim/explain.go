@@ -1,10 +1,7 @@
-//go:build linux
-
 package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,9 +14,13 @@ import (
 // explainWontStart is explain's exit status when the container would not start.
 const explainWontStart = 3
 
-func init() {
-	register("explain", &command{
-		usage:   "explain [--bundle DIR | FILE] [--config FILE] [--json]",
+func explainCommand() *command {
+	var o struct {
+		bundle, config string
+		asJSON         bool
+	}
+	return &command{
+		name: "explain", args: "[FILE]",
 		summary: "dry run: which contract applies to a config.json, the rewrite, the resulting caps",
 		help: `Reads a bundle's config.json (FILE, or DIR/config.json with --bundle, default
 ./config.json) and the admin config, and prints what oshim's create would do: which
@@ -32,53 +33,46 @@ No file is changed. Use --config to check a contract before rolling it out.
 
 Exit status: 0 the container would start, 3 it would not (refused by the contract or
 its annotations, or stopped by the init's checks), 1 the files could not be read.`,
-		run: runExplain,
-	})
-}
-
-func runExplain(args []string) int {
-	fs := newFlags("explain")
-	bundle := fs.String("bundle", "", "the bundle directory holding config.json")
-	cfgPath := fs.String("config", config.Path(), "the admin config (default: env OSHIM_CONFIG, else "+config.DefaultPath+")")
-	asJSON := fs.Bool("json", false, "print the explanation as JSON")
-	pos, err := parseMixed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
+		options: []option{
+			stringOption(&o.bundle, "bundle", "DIR", "the bundle directory holding config.json"),
+			stringOption(&o.config, "config", "FILE", "the admin config (default: env OSHIM_CONFIG, else "+config.DefaultPath+")"),
+			boolOption(&o.asJSON, "json", "print the explanation as JSON"),
+		},
+		run: func(inv invocation) int {
+			path := filepath.Join(o.bundle, "config.json")
+			switch pos := inv.args; {
+			case len(pos) > 1:
+				return fail(fmt.Errorf("explain: one config.json at a time, got %q", pos))
+			case len(pos) == 1 && o.bundle != "":
+				return fail(errors.New("explain: give --bundle DIR or FILE, not both"))
+			case len(pos) == 1:
+				path = pos[0]
+			}
+			src := config.Locate(o.config)
+			cfg, err := src.Load()
+			if err != nil {
+				return fail(err)
+			}
+			ex, err := explain.Explain(cfg, path, host.Detect().RunDir(cfg.RunDir))
+			if err != nil {
+				return fail(err)
+			}
+			if cfg.Path == "" {
+				ex.Config = src.Path + " (absent: no contracts)"
+			}
+			ex.Warnings = append(cfg.Warnings, ex.Warnings...)
+			if o.asJSON {
+				err = printJSON(ex)
+			} else {
+				err = ex.WriteText(os.Stdout)
+			}
+			if err != nil {
+				return fail(err)
+			}
+			if ex.Refused != "" || ex.Caps.InitRefuses != "" {
+				return explainWontStart
+			}
+			return 0
+		},
 	}
-	if err != nil {
-		return 2
-	}
-	path := filepath.Join(*bundle, "config.json")
-	switch {
-	case len(pos) > 1:
-		return fail(fmt.Errorf("explain: one config.json at a time, got %q", pos))
-	case len(pos) == 1 && *bundle != "":
-		return fail(errors.New("explain: give --bundle DIR or FILE, not both"))
-	case len(pos) == 1:
-		path = pos[0]
-	}
-	cfg, err := config.Load(*cfgPath)
-	if err != nil {
-		return fail(err)
-	}
-	ex, err := explain.Explain(cfg, path, host.Detect().RunDir(cfg.RunDir))
-	if err != nil {
-		return fail(err)
-	}
-	if cfg.Path == "" {
-		ex.Config = *cfgPath + " (absent: no contracts)"
-	}
-	ex.Warnings = append(cfg.Warnings, ex.Warnings...)
-	if *asJSON {
-		err = printJSON(ex)
-	} else {
-		err = ex.WriteText(os.Stdout)
-	}
-	if err != nil {
-		return fail(err)
-	}
-	if ex.Refused != "" || ex.Caps.InitRefuses != "" {
-		return explainWontStart
-	}
-	return 0
 }

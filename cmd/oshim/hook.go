@@ -1,13 +1,8 @@
-//go:build linux
-
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -21,48 +16,35 @@ import (
 	"github.com/oshim/oshim/internal/records"
 )
 
-func init() {
-	register("hook", &command{
-		usage:   "hook STAGE [--config FILE]",
+func hookCommand() *command {
+	var configPath string
+	return &command{
+		name:    "hook",
 		summary: "OCI hooks (oci-hooks(5)) for engines that keep their own runtime",
 		help: `Runs as an OCI hook, from a hooks.d definition. Hooks get an empty environment, so
 the admin config comes from --config (default: env OSHIM_CONFIG, else ` + config.DefaultPath + `).
-Stages:
-  precreate      Podman only. Reads the proposed config.json on stdin and prints it with
-                 the container's contract applied, as runtime mode rewrites it at create.
-                 A denied container gets oshim's createRuntime hook, which refuses it.
-  createRuntime  Reads the container state on stdin, evaluates the contract against the
-  prestart       bundle's config.json and records the skew. It cannot change the spec:
-                 with on_skew = "deny" it fails, which stops the container before its
-                 workload runs, with the reason on stderr.
-  poststop       Removes what the other stages recorded for the container.
-Exec sessions (podman exec, crictl exec) pass no hook: only runtime mode caps them.
-("hook collect" is the result collector precreate starts; not for direct use.)`,
-		run: runHook,
-	})
+Exec sessions (podman exec, crictl exec) pass no hook: only runtime mode caps them.`,
+		options: []option{
+			stringOption(&configPath, "config", "FILE", "the admin config file"),
+		},
+		variantName: "STAGE",
+		variants: []variant{
+			{name: "precreate", summary: `Podman only. Reads the proposed config.json on stdin and prints it with the container's contract applied, as runtime mode rewrites it at create. A denied container gets oshim's createRuntime hook, which refuses it.`},
+			{name: "createRuntime", summary: `Reads the container state on stdin, evaluates the contract against the bundle's config.json and records the skew. It cannot change the spec: with on_skew = "deny" it fails, which stops the container before its workload runs, with the reason on stderr.`},
+			{name: "prestart", summary: "The same as createRuntime, at the prestart stage."},
+			{name: "poststop", summary: "Removes what the other stages recorded for the container."},
+			// The result collector precreate starts, with the FIFO as fd 3.
+			{name: "collect", hidden: true},
+		},
+		run: func(inv invocation) int { return runHook(inv.variant.name, inv.args, configPath) },
+	}
 }
 
-func runHook(args []string) int {
-	fs := newFlags("hook")
-	configPath := fs.String("config", config.Path(), "the admin config file")
-	stage, rest := "", args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		stage, rest = args[0], args[1:]
-	}
-	if err := fs.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	pos := fs.Args()
-	if stage == "" && len(pos) > 0 {
-		stage, pos = pos[0], pos[1:]
-	}
+func runHook(stage string, pos []string, configPath string) int {
 	if stage != "collect" && len(pos) > 0 {
 		return fail(fmt.Errorf("hook %s: unexpected argument %q", stage, pos[0]))
 	}
-	h, err := newHook(*configPath)
+	h, err := newHook(config.Locate(configPath))
 	if err != nil {
 		return fail(fmt.Errorf("hook %s: %w", stage, err))
 	}
@@ -75,9 +57,6 @@ func runHook(args []string) int {
 		err = h.Poststop(os.Stdin)
 	case "collect":
 		err = collect(h, pos)
-	default:
-		fs.Usage()
-		return 2
 	}
 	if err != nil {
 		return fail(fmt.Errorf("hook %s: %w", stage, err))
@@ -85,8 +64,8 @@ func runHook(args []string) int {
 	return 0
 }
 
-func newHook(configPath string) (*hook.Hook, error) {
-	cfg, err := config.Load(configPath)
+func newHook(src config.Source) (*hook.Hook, error) {
+	cfg, err := src.Load()
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +80,7 @@ func newHook(configPath string) (*hook.Hook, error) {
 	}
 	log := logrus.New()
 	return &hook.Hook{
-		Config: cfg, ConfigPath: configPath, Store: store, Self: self, Log: log,
+		Config: cfg, ConfigPath: src.Path, Store: store, Self: self, Log: log,
 		Report:  ocsf.Reporter{Sink: cfg.OCSFSink(facts.Rootful()), Product: ocsf.OshimProduct(version), Log: log},
 		Metrics: metrics.Sink{Dir: store.Dir, Textfile: cfg.MetricsTextfile, Log: log},
 	}, nil

@@ -4,9 +4,10 @@ package main
 
 import "github.com/oshim/oshim/internal/initproc"
 
-func init() {
-	register("init", &command{
-		usage:   "init [--clear-bounding] [--drop CAPS] [--require CAPS] [--result FIFO] -- COMMAND [ARGS...]",
+func initCommand() *command {
+	return &command{
+		name: "init", raw: true,
+		args:    "[--clear-bounding] [--drop CAPS] [--require CAPS] [--result FIFO] -- COMMAND [ARGS...]",
 		summary: "the in-container init that oshim injects (not for direct use)",
 		help: `Runs inside a contracted container as its first process, injected by oshim's rewrite.
 On one locked OS thread it reads the capability state, probes that PR_CAPBSET_DROP works
@@ -24,6 +25,6 @@ starting "oshim-init:" and these exit statuses:
   124  the state after the change differs from what the contract promised
   126  COMMAND could not be executed
   127  COMMAND was not found`,
-		run: initproc.Main,
-	})
+		run: func(inv invocation) int { return initproc.Main(inv.args) },
+	}
 }

@@ -4,7 +4,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,102 +12,107 @@ import (
 	"github.com/oshim/oshim/internal/install"
 )
 
-func init() {
-	register("install", &command{
-		usage:   "install podman|containerd|crio [--dry-run] [options]",
-		summary: "register oshim with a container engine (--dry-run prints the files first)",
-		help: `Writes the engine config that makes the engine run oshim, and a default admin config
-(the sandbox-supervisor contract) where none exists yet:
-  podman      a containers.conf drop-in: oshim as the runtime "oshim" (--mode runtime,
-              podman --runtime oshim), or oshim's precreate/poststop hooks (--mode hooks)
-  containerd  a CRI runtime handler (default "oshim", for a Kubernetes RuntimeClass):
-              appended to the config (versions 1, 2), or a drop-in plus an imports entry
-              (version 3); a copy of the default runc handler's settings
-  crio        a crio.conf.d drop-in with the runtime handler
-Writes are atomic, an existing admin setting is never replaced, and a second install
-changes nothing. A manifest in the state directory records what was done (and the
-original bytes of an edited file) for 'oshim uninstall'. The engine must be restarted
-(containerd, CRI-O) to load the change.`,
-		run: func(args []string) int { return runInstaller("install", args, install.Install) },
-	})
-	register("uninstall", &command{
-		usage:   "uninstall podman|containerd|crio [--dry-run] [options]",
-		summary: "undo what 'oshim install' did (original bytes of edited files restored)",
-		help: `Removes the files install created and restores the files it edited, as its manifest
-records. A file changed since install keeps those changes: a created one stays, an edited
-one loses only what install added. Give the same options as to install.`,
-		run: func(args []string) int { return runInstaller("uninstall", args, install.Uninstall) },
-	})
+// installOptions are what install and uninstall are given: the options every engine
+// shares, and each engine's target.
+type installOptions struct {
+	dryRun                         bool
+	binary, root, adminCfg, states string
+	podman                         install.Podman
+	containerd                     install.Containerd
+	crio                           install.Crio
+	docker                         install.Docker
 }
 
-// runInstaller parses `ENGINE [options]` and runs install or uninstall.
-func runInstaller(name string, args []string, do func(install.Target, install.Options) error) int {
-	fs := newFlags(name)
-	if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
-		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		fs.Usage()
-		return 2
+func installCommand() *command {
+	return installerCommand("install", "register oshim with a container engine (--dry-run prints the files first)",
+		`Writes the engine config that makes the engine run oshim, and a default admin config
+(the sandbox-supervisor contract) where none exists yet. Writes are atomic, an existing
+admin setting is never replaced, and a second install changes nothing. A manifest in
+the state directory records what was done (and the original bytes of an edited file)
+for 'oshim uninstall'. The engine must be restarted (containerd, CRI-O; Docker reloads
+runtimes on SIGHUP) to load the change.`, install.Install)
+}
+
+func uninstallCommand() *command {
+	return installerCommand("uninstall", "undo what 'oshim install' did (original bytes of edited files restored)",
+		`Removes the files install created and restores the files it edited, as its manifest
+records. A file changed since install keeps those changes: a created one stays, an edited
+one loses only what install added. Give the same options as to install.`, install.Uninstall)
+}
+
+// installerCommand is install or uninstall: both take an engine and the same options.
+func installerCommand(name, summary, help string, do func(install.Target, install.Options) error) *command {
+	o := &installOptions{root: "/", adminCfg: config.DefaultPath}
+	o.podman.Mode = install.ModeRuntime
+	o.containerd.Config, o.containerd.Handler = install.DefaultContainerdConfig, "oshim"
+	o.crio.Dir, o.crio.Handler = install.DefaultCrioDir, "oshim"
+	o.docker.Config, o.docker.Name = install.DefaultDockerConfig, install.DockerRuntimeName
+	return &command{
+		name: name, summary: summary, help: help,
+		options: []option{
+			boolOption(&o.dryRun, "dry-run", "print what would be written (paths, contents, diffs) and change nothing"),
+			stringOption(&o.binary, "binary", "PATH", "oshim's absolute path to register (default: this executable; required with --root)"),
+			stringOption(&o.root, "root", "DIR", "the host's root directory: files are read and written under it, engine configs name host paths"),
+			stringOption(&o.adminCfg, "oshim-config", "FILE", `oshim's admin config, written from the preset if missing ("": none)`),
+			stringOption(&o.states, "state-dir", "DIR", "where install records what it did (default "+install.DefaultStateDir+", rootless podman: ~/.config/oshim/installed)"),
+		},
+		variantName: "ENGINE",
+		variants: []variant{
+			{name: "podman", summary: `a containers.conf drop-in: oshim as the runtime "oshim" (--mode runtime, podman --runtime oshim), or oshim's precreate/poststop hooks (--mode hooks)`, options: []option{
+				{name: "mode", arg: "MODE", help: `"runtime" (podman --runtime oshim) or "hooks" (oshim's OCI hooks for every container)`, def: o.podman.Mode, value: (*stringValue)(&o.podman.Mode), complete: install.ModeRuntime + " " + install.ModeHooks},
+				boolOption(&o.podman.Rootless, "rootless", "install for the calling user (~/.config/containers/containers.conf.d)"),
+				stringOption(&o.podman.ConfigDir, "config-dir", "DIR", "the containers.conf.d directory for the drop-in (default /etc/containers/containers.conf.d)"),
+				stringOption(&o.podman.HooksDir, "hooks-dir", "DIR", "a directory only podman reads, for the hooks (default /etc/oshim/hooks.d/podman)"),
+			}},
+			{name: "containerd", summary: `a CRI runtime handler (default "oshim", for a Kubernetes RuntimeClass), a copy of the default runc handler's settings: appended to the config (versions 1, 2), or a drop-in plus an imports entry (version 3)`, options: []option{
+				stringOption(&o.containerd.Config, "config", "FILE", "containerd's config file"),
+				stringOption(&o.containerd.Handler, "handler", "NAME", "the runtime handler's name (a RuntimeClass's handler)"),
+				stringOption(&o.containerd.DropIn, "drop-in", "FILE", "the drop-in for config version 3 (default conf.d/50-oshim.toml beside --config)"),
+			}},
+			{name: "crio", aliases: []string{"cri-o"}, summary: "a crio.conf.d drop-in with the runtime handler", options: []option{
+				stringOption(&o.crio.Dir, "dir", "DIR", "CRI-O's drop-in directory"),
+				stringOption(&o.crio.Handler, "handler", "NAME", "the runtime handler's name (a RuntimeClass's handler)"),
+			}},
+			{name: "docker", summary: `the runtime "oshim" in daemon.json's "runtimes" (docker run --runtime oshim); every other key, and its order, stays`, options: []option{
+				stringOption(&o.docker.Config, "config", "FILE", "dockerd's config file"),
+				stringOption(&o.docker.Name, "name", "NAME", "the runtime's name (docker run --runtime NAME)"),
+			}},
+		},
+		run: func(inv invocation) int { return runInstaller(name, o, inv, do) },
 	}
-	engine := args[0]
-	var (
-		o          install.Options
-		binary     = fs.String("binary", "", "oshim's absolute path to register (default: this executable; required with --root)")
-		root       = fs.String("root", "/", "the host's root directory: files are read and written under it, engine configs name host paths")
-		adminCfg   = fs.String("oshim-config", config.DefaultPath, "oshim's admin config, written from the preset if missing (\"\": none)")
-		stateDir   = fs.String("state-dir", "", "where install records what it did (default "+install.DefaultStateDir+", rootless podman: ~/.config/oshim/installed)")
-		podman     install.Podman
-		containerd install.Containerd
-		crio       install.Crio
-		target     install.Target
-	)
-	fs.BoolVar(&o.DryRun, "dry-run", false, "print what would be written (paths, contents, diffs) and change nothing")
-	switch engine {
+}
+
+// runInstaller runs install or uninstall for the engine the invocation names.
+func runInstaller(name string, o *installOptions, inv invocation, do func(install.Target, install.Options) error) int {
+	if len(inv.args) > 0 {
+		return fail(fmt.Errorf("%s: unexpected argument %q", name, inv.args[0]))
+	}
+	var target install.Target
+	switch inv.variant.name {
 	case "podman":
-		fs.StringVar(&podman.Mode, "mode", install.ModeRuntime, "\"runtime\" (podman --runtime oshim) or \"hooks\" (oshim's OCI hooks for every container)")
-		fs.BoolVar(&podman.Rootless, "rootless", false, "install for the calling user (~/.config/containers/containers.conf.d)")
-		fs.StringVar(&podman.ConfigDir, "config-dir", "", "the containers.conf.d directory for the drop-in (default /etc/containers/containers.conf.d)")
-		fs.StringVar(&podman.HooksDir, "hooks-dir", "", "a directory only podman reads, for the hooks (default /etc/oshim/hooks.d/podman)")
-		target = &podman
+		target = &o.podman
 	case "containerd":
-		fs.StringVar(&containerd.Config, "config", install.DefaultContainerdConfig, "containerd's config file")
-		fs.StringVar(&containerd.Handler, "handler", "oshim", "the runtime handler's name (a RuntimeClass's handler)")
-		fs.StringVar(&containerd.DropIn, "drop-in", "", "the drop-in for config version 3 (default conf.d/50-oshim.toml beside --config)")
-		target = &containerd
-	case "crio", "cri-o":
-		fs.StringVar(&crio.Dir, "dir", install.DefaultCrioDir, "CRI-O's drop-in directory")
-		fs.StringVar(&crio.Handler, "handler", "oshim", "the runtime handler's name (a RuntimeClass's handler)")
-		target = &crio
-	default:
-		return fail(fmt.Errorf("%s: unknown engine %q: use podman, containerd or crio", name, engine))
+		target = &o.containerd
+	case "crio":
+		target = &o.crio
+	case "docker":
+		target = &o.docker
 	}
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return fail(fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0)))
-	}
-	path, err := oshimPath(*binary, *root)
+	path, err := oshimPath(o.binary, o.root)
 	if err != nil {
 		return fail(err)
 	}
-	podman.Binary, containerd.Binary, crio.Binary = path, path, path
-	podman.AdminConfig, containerd.AdminConfig, crio.AdminConfig = *adminCfg, *adminCfg, *adminCfg
-	o.Host = install.Host{Root: *root}
-	o.StateDir = *stateDir
-	if podman.Rootless && o.StateDir == "" {
+	o.podman.Binary, o.containerd.Binary, o.crio.Binary, o.docker.Binary = path, path, path, path
+	o.podman.AdminConfig, o.containerd.AdminConfig, o.crio.AdminConfig, o.docker.AdminConfig = o.adminCfg, o.adminCfg, o.adminCfg, o.adminCfg
+	opts := install.Options{Host: install.Host{Root: o.root}, StateDir: o.states, DryRun: o.dryRun, Out: os.Stdout}
+	if o.podman.Rootless && opts.StateDir == "" {
 		home, err := os.UserConfigDir()
 		if err != nil {
 			return fail(fmt.Errorf("rootless: %w", err))
 		}
-		o.StateDir = filepath.Join(home, "oshim", "installed")
+		opts.StateDir = filepath.Join(home, "oshim", "installed")
 	}
-	o.Out = os.Stdout
-	if err := do(target, o); err != nil {
+	if err := do(target, opts); err != nil {
 		return fail(err)
 	}
 	return 0

@@ -20,8 +20,8 @@ func main() {
 // call: engines invoke oshim exactly as they would invoke crun or runc.
 func run(args []string) int {
 	if len(args) > 0 {
-		if c, ok := commands[args[0]]; ok {
-			return c.run(args[1:])
+		if c := lookup(commands(), args[0]); c != nil {
+			return c.execute(args[1:], os.Stdout, os.Stderr)
 		}
 	}
 	return runtimeMode(args)

@@ -1,71 +1,71 @@
-//go:build linux
-
 package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/oshim/oshim/internal/metrics"
+
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/host"
 	"github.com/oshim/oshim/internal/records"
 )
 
-func init() {
-	register("report", &command{
-		usage:   "report [ID] [--root R] [--json]",
+func reportCommand() *command {
+	var asJSON, prometheus bool
+	var root optionalString
+	return &command{
+		name: "report", args: "[ID]",
 		summary: "what oshim found, changed and measured per contracted container",
 		help: `Without ID, lists the contracted containers oshim keeps records of (in the config's
-run_dir), oldest first, one line each: ID, CONTRACT, SKEW (what the spec withheld),
-REPAIR (short: +CAPS granted, "bnd cleared", "nnp") and RESULT (what oshim's init
-measured inside the container: ok, denied: STEP, failed: STEP, pending, ...).
+run_dir), oldest first, one line each: ID, POD (namespace/name, when the engine passed
+it), CONTRACT, SKEW (what the spec withheld), REPAIR (short: +CAPS granted, "bnd
+cleared", "nnp") and RESULT (what oshim's init measured inside the container: ok,
+denied: STEP, failed: STEP, reported: STEP, pending, ...).
 With ID, prints that container's whole record: the spec's capability lists before and
 after the rewrite, the main process's lists, and the five sets the init measured.
 --json prints the complete records. Records stay until the container is deleted through
-oshim, or are pruned once their container is gone and max_records is reached.`,
-		run: runReport,
-	})
-}
-
-func runReport(args []string) int {
-	fs := newFlags("report")
-	asJSON := fs.Bool("json", false, "print complete records as JSON")
-	var root optionalString
-	fs.Var(&root, "root", "only containers of this runtime root (the runtime's --root)")
-	pos, err := parseMixed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
+oshim, or are pruned once their container is gone and max_records is reached.
+--prometheus prints oshim's per-contract counters (containers matched, skews, repairs,
+denials, init failures, probe denials, exec sessions capped) in Prometheus' text format;
+metrics_textfile in the admin config writes the same for node-exporter.`,
+		options: []option{
+			{name: "root", arg: "DIR", help: "only containers of this runtime root (the runtime's --root)", value: &root, complete: "dir"},
+			boolOption(&asJSON, "json", "print complete records as JSON"),
+			boolOption(&prometheus, "prometheus", "print the per-contract counters in Prometheus' text format"),
+		},
+		run: func(inv invocation) int {
+			if len(inv.args) > 1 {
+				return fail(fmt.Errorf("report: one container id at a time, got %q", inv.args))
+			}
+			cfg, err := config.Locate("").Load()
+			if err != nil {
+				return fail(err)
+			}
+			store := records.Store{Dir: host.Detect().RunDir(cfg.RunDir)}
+			if prometheus {
+				return reportMetrics(store.Dir)
+			}
+			entries, err := store.List()
+			if err != nil {
+				return fail(err)
+			}
+			entries = filterEntries(entries, root)
+			if len(inv.args) == 1 {
+				return reportOne(store, entries, inv.args[0], asJSON)
+			}
+			return reportAll(store, entries, asJSON)
+		},
 	}
-	if err != nil {
-		return 2
-	}
-	if len(pos) > 1 {
-		return fail(fmt.Errorf("report: one container id at a time, got %q", pos))
-	}
-	cfg, err := config.Load(config.Path())
-	if err != nil {
-		return fail(err)
-	}
-	store := records.Store{Dir: host.Detect().RunDir(cfg.RunDir)}
-	entries, err := store.List()
-	if err != nil {
-		return fail(err)
-	}
-	entries = filterEntries(entries, root)
-	if len(pos) == 1 {
-		return reportOne(store, entries, pos[0], *asJSON)
-	}
-	return reportAll(store, entries, *asJSON)
 }
 
 // filterEntries keeps the entries of the runtime root, when one is given, and drops
 // directories without a record: they belong to a create in progress or to one that
-// failed, and hold nothing to report.
+// failed, and hold nothing to records.
 func filterEntries(entries []records.Entry, root optionalString) []records.Entry {
 	var out []records.Entry
 	for _, e := range entries {
@@ -155,4 +155,16 @@ func (o *optionalString) Set(v string) error {
 		o.value = ""
 	}
 	return nil
+}
+
+// reportMetrics prints the counters of run directory dir.
+func reportMetrics(dir string) int {
+	c, err := metrics.Read(dir)
+	if err != nil {
+		return fail(err)
+	}
+	if err := c.WritePrometheus(os.Stdout); err != nil {
+		return fail(err)
+	}
+	return 0
 }

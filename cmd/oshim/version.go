@@ -4,11 +4,20 @@ package main
 
 import "runtime/debug"
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version and commitStamp are set at build time with -ldflags "-X main.version=...
+// -X main.commitStamp=...". The Makefile stamps both: a build without VCS information
+// (-buildvcs=false, a source tarball) records no revision of its own.
+var (
+	version     = "dev"
+	commitStamp string
+)
 
-// commit is the VCS revision the binary was built from, as the Go toolchain recorded it.
+// commit is the VCS revision the binary was built from: the stamped one, else what the
+// Go toolchain recorded.
 func commit() string {
+	if commitStamp != "" {
+		return commitStamp
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"

@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,20 +53,45 @@ type Config struct {
 	ocsfLogDefault bool
 }
 
-// Path returns the config path to use: env OSHIM_CONFIG, else DefaultPath.
-func Path() string {
-	if p := os.Getenv("OSHIM_CONFIG"); p != "" {
-		return p
-	}
-	return DefaultPath
+// EnvPath is the environment variable that names another admin config.
+const EnvPath = "OSHIM_CONFIG"
+
+// Source is the admin config's path and what chose it. Only the default path may be
+// absent (no contracts): a path someone named is meant to exist, and a typo in it must
+// not silently drop every contract.
+type Source struct {
+	Path string
+	// Origin names what chose Path, for errors: EnvPath, "--config", ...; empty for
+	// DefaultPath.
+	Origin string
 }
 
-// Load reads the config file at path. A missing file is no error: no contracts, pure
-// passthrough. Every other problem is an error naming the file, and the line where
-// one can be told.
+// Locate returns the config to use: flagValue (a --config option) when given, else env
+// OSHIM_CONFIG, else DefaultPath.
+func Locate(flagValue string) Source {
+	if flagValue != "" {
+		return Source{Path: flagValue, Origin: "--config"}
+	}
+	if p := os.Getenv(EnvPath); p != "" {
+		return Source{Path: p, Origin: EnvPath}
+	}
+	return Source{Path: DefaultPath}
+}
+
+// Load reads the config file at path, which must exist.
 func Load(path string) (*Config, error) {
-	data, err := readLimited(path)
+	return Source{Path: path, Origin: "config"}.Load()
+}
+
+// Load reads the config. An absent default file is no error: no contracts, pure
+// passthrough. Every other problem is an error naming the file, and the line where one
+// can be told.
+func (s Source) Load() (*Config, error) {
+	data, err := readLimited(s.Path)
 	if errors.Is(err, os.ErrNotExist) {
+		if s.Origin != "" {
+			return nil, s.missing()
+		}
 		set, _, _ := contract.NewSet(nil)
 		c := &Config{Set: set}
 		c.setReportDefaults(func(string) bool { return false })
@@ -76,10 +102,20 @@ func Load(path string) (*Config, error) {
 	}
 	c, err := Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		return nil, fmt.Errorf("config %s: %w", s.Path, err)
 	}
-	c.Path = path
+	c.Path = s.Path
 	return c, nil
+}
+
+// missing is the error for a named config file that does not exist. It wraps
+// fs.ErrNotExist.
+func (s Source) missing() error {
+	if s.Origin == EnvPath {
+		return fmt.Errorf("%s=%s names no config file (%w): correct the path, or unset %s to use %s, where no file means no contracts",
+			EnvPath, s.Path, fs.ErrNotExist, EnvPath, DefaultPath)
+	}
+	return fmt.Errorf("%s %s: no such config file (%w)", s.Origin, s.Path, fs.ErrNotExist)
 }
 
 func readLimited(path string) ([]byte, error) {
@@ -118,8 +154,7 @@ func Parse(data []byte) (*Config, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, fmt.Errorf("line %d: unknown key %q (known keys: runtime, run_dir, ocsf_log, ocsf_max_bytes, syslog, max_records, metrics_textfile, [[contract]] with name, match.all, match.commands, match.annotations, require, bounding, on_skew, selectable, init, no_new_privs)",
-			lineOfKey(data, k[len(k)-1]), k.String())
+		return nil, fmt.Errorf("line %d: unknown key %q (known keys: %s)", lineOfKey(data, k[len(k)-1]), k.String(), knownKeys())
 	}
 	if err := c.validateRuntime(); err != nil {
 		return nil, err

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,13 +35,59 @@ func TestLoadSample(t *testing.T) {
 	}
 }
 
-func TestLoadMissingFileIsPassthrough(t *testing.T) {
-	c, err := Load(filepath.Join(t.TempDir(), "absent.toml"))
-	if err != nil {
-		t.Fatalf("Load of a missing file: %v", err)
+func TestLoadMissingFile(t *testing.T) {
+	absent := filepath.Join(t.TempDir(), "absent.toml")
+	tests := []struct {
+		description string
+		src         Source
+		want        []string // in the error; none: passthrough
+	}{
+		{description: "the default path absent is passthrough", src: Source{Path: absent}},
+		{description: "OSHIM_CONFIG naming no file", src: Source{Path: absent, Origin: EnvPath}, want: []string{"OSHIM_CONFIG=" + absent, "names no config file", "unset OSHIM_CONFIG"}},
+		{description: "--config naming no file", src: Source{Path: absent, Origin: "--config"}, want: []string{"--config " + absent, "no such config file"}},
+		{description: "Load of a path", src: Source{Path: absent, Origin: "config"}, want: []string{"config " + absent}},
 	}
-	if c.Set.Len() != 0 {
-		t.Fatalf("%d contracts, want none", c.Set.Len())
+	for _, tt := range tests {
+		t.Run(tt.description, func(t *testing.T) {
+			c, err := tt.src.Load()
+			if len(tt.want) == 0 {
+				if err != nil || c.Set.Len() != 0 || c.Path != "" {
+					t.Fatalf("Load = %+v, %v; want no contracts and no error", c, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Load of a missing named file succeeded")
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("error %q does not wrap fs.ErrNotExist", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLocate(t *testing.T) {
+	tests := []struct {
+		description string
+		env, flag   string
+		want        Source
+	}{
+		{description: "nothing set is the default", want: Source{Path: DefaultPath}},
+		{description: "the environment", env: "/e.toml", want: Source{Path: "/e.toml", Origin: EnvPath}},
+		{description: "--config beats the environment", env: "/e.toml", flag: "/f.toml", want: Source{Path: "/f.toml", Origin: "--config"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.description, func(t *testing.T) {
+			t.Setenv(EnvPath, tt.env)
+			if got := Locate(tt.flag); got != tt.want {
+				t.Fatalf("Locate(%q) with %s=%q = %+v, want %+v", tt.flag, EnvPath, tt.env, got, tt.want)
+			}
+		})
 	}
 }
 

@@ -54,7 +54,7 @@ func TestReportKeys(t *testing.T) {
 }
 
 func TestReportKeysOfAMissingFile(t *testing.T) {
-	c, err := Load(filepath.Join(t.TempDir(), "absent.toml"))
+	c, err := Source{Path: filepath.Join(t.TempDir(), "absent.toml")}.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,16 @@ import (
 
 // checkConfig loads the admin config. A broken config makes every call through oshim
 // fail, so it is a failure; the config's own warnings are warnings.
-func checkConfig(path string) (*config.Config, []Check) {
-	cfg, err := config.Load(path)
-	if err != nil {
+func checkConfig(src config.Source) (*config.Config, []Check) {
+	path := src.Path
+	cfg, err := src.Load()
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, []Check{{
+			Name: "config", Status: Fail, Detail: err.Error(),
+			Fix: fmt.Sprintf("create %s, or name the right file: until then every container call through oshim fails", path),
+		}}
+	case err != nil:
 		return nil, []Check{{
 			Name: "config", Status: Fail, Detail: err.Error(),
 			Fix: fmt.Sprintf("correct %s where the error says: until then every container call through oshim fails", path),

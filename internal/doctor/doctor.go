@@ -13,6 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
+
+	"github.com/oshim/oshim/internal/config"
 )
 
 // Status is a check's verdict.
@@ -46,8 +48,8 @@ type Report struct {
 // Options say where the doctor looks. The zero value of a path field means the host's
 // usual path; tests point them elsewhere.
 type Options struct {
-	// ConfigPath is the admin config to check.
-	ConfigPath string
+	// Config is the admin config to check.
+	Config config.Source
 	// Self is oshim's own binary, which the probe runs in runtime mode.
 	Self string
 	// Probe runs the throw-away containers; they need root.
@@ -71,7 +73,7 @@ func Run(o Options) Report {
 			r.Checks = append(r.Checks, c)
 		}
 	}
-	cfg, cfgChecks := checkConfig(o.ConfigPath)
+	cfg, cfgChecks := checkConfig(o.Config)
 	add(cfgChecks...)
 	rts, rtChecks := findRuntimes(cfg)
 	add(rtChecks...)

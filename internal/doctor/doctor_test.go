@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oshim/oshim/internal/config"
 )
 
 // fakeRuntimes puts scripts named like runtimes in a directory and makes it PATH.
@@ -59,7 +61,7 @@ func TestFindRuntimes(t *testing.T) {
 			if err := os.WriteFile(cfgPath, []byte(tt.config), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cfg, _ := checkConfig(cfgPath)
+			cfg, _ := checkConfig(config.Source{Path: cfgPath})
 			rts, cs := findRuntimes(cfg)
 			s := strings.ReplaceAll(summary(cs), dir, "DIR")
 			for _, w := range tt.want {
@@ -90,16 +92,17 @@ func TestRunAndWriteText(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		config string
+		config config.Source
 		failed int
 		want   []string
 	}{
-		{name: "ready with a warning", config: filepath.Join(t.TempDir(), "absent.toml"), want: []string{"OK    config", "WARN  engines", "fix: oshim install", "ready, with 1 warning(s)"}},
-		{name: "broken config", config: broken, failed: 1, want: []string{"FAIL  config", "line 1", "1 problem(s) would break contracts or containers"}},
+		{name: "ready with a warning", config: config.Source{Path: filepath.Join(t.TempDir(), "absent.toml")}, want: []string{"OK    config", "WARN  engines", "fix: oshim install", "ready, with 1 warning(s)"}},
+		{name: "named config missing", config: config.Source{Path: filepath.Join(t.TempDir(), "absent.toml"), Origin: config.EnvPath}, failed: 1, want: []string{"FAIL  config", "OSHIM_CONFIG=", "fix: create"}},
+		{name: "broken config", config: config.Source{Path: broken, Origin: "--config"}, failed: 1, want: []string{"FAIL  config", "line 1", "1 problem(s) would break contracts or containers"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := Run(Options{ConfigPath: tt.config, EngineRoot: root, Host: hostFiles(t, map[string]string{"cap_last_cap": "40", "max_user_namespaces": "5"})})
+			r := Run(Options{Config: tt.config, EngineRoot: root, Host: hostFiles(t, map[string]string{"cap_last_cap": "40", "max_user_namespaces": "5"})})
 			if r.Failed != tt.failed {
 				t.Errorf("%d failed, want %d", r.Failed, tt.failed)
 			}

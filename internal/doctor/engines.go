@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -24,6 +25,8 @@ type engine struct {
 	// imports says the engine also reads the globs of a top-level "imports" list,
 	// relative to the file holding it (containerd).
 	imports bool
+	// json says the files are JSON (Docker), not TOML.
+	json bool
 	// binaryKeys are the keys whose value is a binary the engine runs; a path there
 	// that does not exist breaks every container of that handler.
 	binaryKeys []string
@@ -53,6 +56,14 @@ var engines = []engine{
 		binaryKeys: []string{"runtime_path"},
 		install:    "oshim install crio",
 	},
+	{
+		name:  "Docker",
+		files: []string{"/etc/docker/daemon.json"},
+		json:  true,
+		// runtimes.NAME.path
+		binaryKeys: []string{"path"},
+		install:    "oshim install docker",
+	},
 }
 
 // reference is a config value that mentions oshim.
@@ -77,7 +88,7 @@ func checkEngines(root string) []Check {
 	if registered == 0 {
 		checks = append(checks, Check{Name: "engines", Status: Warn,
 			Detail: "no engine config found runs oshim: containers reach the real runtime without their contracts",
-			Fix:    "oshim install podman|containerd|crio (then restart containerd or CRI-O)"})
+			Fix:    "oshim install podman|containerd|crio|docker (then restart containerd or CRI-O, or reload dockerd)"})
 	}
 	return checks
 }
@@ -94,7 +105,7 @@ func checkEngine(root string, e engine) ([]Check, int) {
 	var checks []Check
 	var refs []reference
 	for i := 0; i < len(files); i++ {
-		doc, err := readTOML(filepath.Join(root, files[i]))
+		doc, err := readConfig(filepath.Join(root, files[i]), e.json)
 		if err != nil {
 			checks = append(checks, Check{Name: name, Status: Warn, Detail: fmt.Sprintf("%s: %v", files[i], err), Fix: "correct the file: the engine cannot read it either"})
 			continue
@@ -204,7 +215,8 @@ func importsOf(root, file string, doc map[string]any) ([]string, error) {
 	return out, nil
 }
 
-func readTOML(path string) (map[string]any, error) {
+// readConfig reads an engine's TOML config, or its JSON one.
+func readConfig(path string, isJSON bool) (map[string]any, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -217,6 +229,12 @@ func readTOML(path string) (map[string]any, error) {
 		return nil, err
 	}
 	doc := map[string]any{}
+	if isJSON {
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return nil, err
+		}
+		return doc, nil
+	}
 	if _, err := toml.Decode(string(b), &doc); err != nil {
 		return nil, err
 	}

@@ -88,6 +88,22 @@ func TestCheckEngines(t *testing.T) {
 			want:  []string{"ok engine CRI-O: oshim registered: /etc/crio/crio.conf.d/50-oshim.conf: crio.runtime.runtimes.oshim.runtime_path = /usr/local/bin/oshim"},
 		},
 		{
+			name:  "Docker daemon.json",
+			files: map[string]string{"/etc/docker/daemon.json": dockerDaemonJSON, oshimBin: "#!/bin/sh\n"},
+			want:  []string{"ok engine Docker: oshim registered: /etc/docker/daemon.json: runtimes.oshim.path = /usr/local/bin/oshim"},
+		},
+		{
+			name:  "Docker daemon.json naming a missing binary",
+			files: map[string]string{"/etc/docker/daemon.json": dockerDaemonJSON},
+			want:  []string{"fail engine Docker: /etc/docker/daemon.json: runtimes.oshim.path = /usr/local/bin/oshim, but no such executable exists", "oshim install docker again"},
+			fails: 1,
+		},
+		{
+			name:  "unparsable daemon.json",
+			files: map[string]string{"/etc/docker/daemon.json": "{\"runtimes\": "},
+			want:  []string{"warn engine Docker: /etc/docker/daemon.json:", "fix: correct the file"},
+		},
+		{
 			name:  "unparsable config",
 			files: map[string]string{"/etc/crio/crio.conf": "[crio\n"},
 			want:  []string{"warn engine CRI-O: /etc/crio/crio.conf:", "fix: correct the file"},
@@ -114,6 +130,16 @@ func TestCheckEngines(t *testing.T) {
 		})
 	}
 }
+
+const dockerDaemonJSON = `{
+  "log-level": "warn",
+  "runtimes": {
+    "oshim": {
+      "path": "/usr/local/bin/oshim"
+    }
+  }
+}
+`
 
 // FuzzEngineConfig: an engine config is whatever the admin wrote; the doctor reads it
 // without panicking and without claiming a registration that names no oshim.

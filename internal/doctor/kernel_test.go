@@ -120,17 +120,23 @@ func TestCheckConfig(t *testing.T) {
 	tests := []struct {
 		name  string
 		path  string
+		named bool // by OSHIM_CONFIG
 		want  []string
 		fails int
 	}{
-		{name: "missing file", path: filepath.Join(dir, "absent.toml"), want: []string{"ok config", "does not exist: no contracts"}},
+		{name: "missing default file", path: filepath.Join(dir, "absent.toml"), want: []string{"ok config", "does not exist: no contracts"}},
+		{name: "missing named file", path: filepath.Join(dir, "absent.toml"), named: true, want: []string{"fail config", "OSHIM_CONFIG=", "fix: create"}, fails: 1},
 		{name: "valid", path: write("ok.toml", "[[contract]]\nname = \"a\"\nmatch.all = true\n"), want: []string{"ok config", "1 contract(s)"}},
 		{name: "warning", path: write("warn.toml", "[[contract]]\nname = \"a\"\nmatch.commands = ['sandbox']\n"), want: []string{"warn config", "fix: anchor"}},
 		{name: "broken", path: write("bad.toml", "[[contract]]\nname = \"a\"\nmatch.all = true\non_skew = \"fix\"\n"), want: []string{"fail config", "line 4", "fix: correct"}, fails: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, cs := checkConfig(tt.path)
+			src := config.Source{Path: tt.path}
+			if tt.named {
+				src.Origin = config.EnvPath
+			}
+			cfg, cs := checkConfig(src)
 			s := summary(cs)
 			for _, w := range append(tt.want, tt.path) {
 				if !strings.Contains(s, w) {

@@ -15,15 +15,19 @@ const (
 	EditImports EditKind = "imports"
 	// EditAppend adds text at the end of a file.
 	EditAppend EditKind = "append"
+	// EditDockerRuntime adds a runtime to the "runtimes" object of dockerd's daemon.json.
+	EditDockerRuntime EditKind = "docker-runtime"
 )
 
 // Edit is a change to part of an admin's file, recorded so that it can be undone even
 // after others changed the file.
 type Edit struct {
 	Kind EditKind `json:"kind"`
-	// Value is the import path, or the exact text appended.
+	// Value is the import path, the exact text appended, or the runtime's name.
 	Value string `json:"value"`
-	// Created says install added the imports key itself (there was none).
+	// Entry is the runtime's JSON object, for EditDockerRuntime.
+	Entry string `json:"entry,omitempty"`
+	// Created says install added the imports (or runtimes) key itself (there was none).
 	Created bool `json:"created,omitempty"`
 }
 
@@ -44,6 +48,8 @@ func (e Edit) apply(src []byte) ([]byte, *Edit, error) {
 		}
 		out := append(bytes.Clone(src), text...)
 		return out, &Edit{Kind: e.Kind, Value: text}, nil
+	case EditDockerRuntime:
+		return e.addDockerRuntime(src)
 	}
 	return nil, nil, fmt.Errorf("unknown edit kind %q", e.Kind)
 }
@@ -59,8 +65,20 @@ func (e Edit) revert(src []byte) ([]byte, error) {
 			return nil, fmt.Errorf("the text oshim appended was changed since; remove it by hand")
 		}
 		return append(bytes.Clone(src[:i]), src[i+len(e.Value):]...), nil
+	case EditDockerRuntime:
+		return e.removeDockerRuntime(src)
 	}
 	return nil, fmt.Errorf("unknown edit kind %q", e.Kind)
+}
+
+// equivalent reports whether two versions of the edited file mean the same to the
+// engine. Undoing a JSON edit re-indents the file, so when the result means what the
+// original did, the original's bytes are what uninstall writes back.
+func (e Edit) equivalent(a, b []byte) bool {
+	if e.Kind == EditDockerRuntime {
+		return jsonEqual(a, b)
+	}
+	return bytes.Equal(a, b)
 }
 
 // addImport adds path to the top-level imports array, creating the key after the

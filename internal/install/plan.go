@@ -37,6 +37,8 @@ type want struct {
 	keepExisting bool
 	// check validates an edited file's new content before anything is written.
 	check func([]byte) error
+	// backup names the copy of an edited file's original; path+backupSuffix when empty.
+	backup string
 }
 
 // change is one write or removal that install or uninstall will make.
@@ -124,7 +126,10 @@ func (p *plan) build(h Host, t Target, prev *Manifest) ([]change, *Manifest, []s
 		}
 		var backup string
 		if cur.exists {
-			backup = w.path + backupSuffix
+			backup = w.backup
+			if backup == "" {
+				backup = w.path + backupSuffix
+			}
 			b := want{path: backup, what: "copy of the original", mode: cur.mode, data: original}
 			if err := addFile(b); err != nil {
 				return nil, nil, nil, err
@@ -179,6 +184,9 @@ func undo(h Host, rec Record, shared map[string]bool) (*change, string, error) {
 			}
 			if data, err = rec.Edit.revert(cur.data); err != nil {
 				return nil, "", fmt.Errorf("%s: %w", rec.Path, err)
+			}
+			if rec.Edit.equivalent(data, rec.Original) {
+				data = rec.Original
 			}
 		}
 		if bytes.Equal(data, cur.data) {

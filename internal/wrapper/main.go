@@ -23,7 +23,7 @@ func Main(args []string, version, commit string, usage func(io.Writer)) int {
 	// The arguments are read by the rules of the runtime that will get them, which the
 	// config names; a broken config is reported where the engine reads errors, so the
 	// log options are parsed first either way.
-	cfg, cfgErr := config.Load(config.Path())
+	cfg, cfgErr := config.Locate("").Load()
 	var rt ociruntime.Runtime
 	if cfgErr == nil {
 		rt, cfgErr = ociruntime.Resolve(cfg.Runtime)

@@ -95,7 +95,7 @@ func TestRefusesToWrapItself(t *testing.T) {
 	if err := os.Symlink(oshim, link); err != nil {
 		t.Fatal(err)
 	}
-	r := harness.Run(t, []string{"OSHIM_RUNTIME=" + link, "OSHIM_CONFIG=/nonexistent"}, oshim, "state", "x")
+	r := harness.Run(t, []string{"OSHIM_RUNTIME=" + link, "OSHIM_CONFIG=" + writeConfig(t, "")}, oshim, "state", "x")
 	if r.Code == 0 || !strings.Contains(r.Stderr, "call itself") {
 		t.Fatalf("exit %d, stderr %q; want a refusal naming the loop", r.Code, r.Stderr)
 	}
@@ -104,7 +104,7 @@ func TestRefusesToWrapItself(t *testing.T) {
 func TestVersion(t *testing.T) {
 	oshim := harness.Oshim(t)
 	rt, _ := fakeRuntime(t)
-	r := harness.RunOK(t, []string{"OSHIM_RUNTIME=" + rt, "OSHIM_CONFIG=/nonexistent"}, oshim, "--version")
+	r := harness.RunOK(t, []string{"OSHIM_RUNTIME=" + rt, "OSHIM_CONFIG=" + writeConfig(t, "")}, oshim, "--version")
 	lines := strings.Split(r.Stdout, "\n")
 	if !strings.HasPrefix(lines[0], "oshim version ") || !strings.HasPrefix(lines[1], "commit: ") || !strings.Contains(r.Stdout, "fake-runtime version 1") {
 		t.Fatalf("--version printed %q", r.Stdout)

@@ -105,3 +105,13 @@ func repoRoot() (string, error) {
 	}
 	return filepath.Dir(gomod), nil
 }
+
+// RepoRoot returns the repository's root directory; not finding it fails the test.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}

@@ -96,7 +96,7 @@ func TestDoctorNoRuntime(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, harness.Oshim(t), "doctor", "--engine-root", t.TempDir())
-	cmd.Env = []string{"PATH=" + t.TempDir(), "OSHIM_CONFIG=" + filepath.Join(t.TempDir(), "absent.toml")}
+	cmd.Env = []string{"PATH=" + t.TempDir(), "OSHIM_CONFIG=" + emptyConfig(t)}
 	out, err := cmd.Output()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
@@ -119,7 +119,7 @@ func TestDoctorHybridCgroups(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, harness.Oshim(t), "doctor", "--json", "--engine-root", t.TempDir())
-	cmd.Env = append(withoutOshim(), sbinPath, "OSHIM_CONFIG="+filepath.Join(t.TempDir(), "absent.toml"))
+	cmd.Env = append(withoutOshim(), sbinPath, "OSHIM_CONFIG="+emptyConfig(t))
 	out, _ := cmd.Output()
 	rep := decodeDoctor(t, string(out))
 	crun, ok := findCheck(rep, "probe crun")
@@ -157,6 +157,16 @@ func hybridCgroups(t *testing.T) bool {
 		}
 	}
 	return false
+}
+
+// emptyConfig is an admin config without contracts: a file OSHIM_CONFIG names must exist.
+func emptyConfig(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(p, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func withoutOshim() []string {
