@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
 )
@@ -87,6 +88,8 @@ func TestCRI(t *testing.T) {
 			check: func(t *testing.T, id string, pid int) {
 				if records := oshimRecords(t, dir, id); len(records) != 1 {
 					t.Errorf("oshim records of %s: %v, want one", id, records)
+				} else {
+					wantPodContext(t, dir, records[0], id, oshim, oshimCfg)
 				}
 				st := harness.ProcStatus(t, pid)
 				if !st.Eff.Has(capSetpcap) || st.Bnd != 0 {
@@ -323,4 +326,55 @@ func writeJSON(t *testing.T, path string, v any) {
 		t.Fatal(err)
 	}
 	writeFile(t, path, data)
+}
+
+// wantPodContext checks that the record, oshim report and the OCSF events of container
+// id name the pod, the container and the image that the CRI plugin passed, and that
+// the per-contract counters saw the container and its exec session.
+func wantPodContext(t *testing.T, dir, record, id, oshim, oshimCfg string) {
+	t.Helper()
+	data, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec records.Container
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if p := rec.Pod; p.Namespace != "oshim-test" || !strings.HasPrefix(p.Pod, "pod-") || p.Container != "supervisor" || !strings.Contains(p.Image, supervisorImage) {
+		t.Errorf("record's pod context %+v", p)
+	}
+	env := []string{"OSHIM_CONFIG=" + oshimCfg}
+	if r := harness.RunOK(t, env, oshim, "report"); !strings.Contains(r.Stdout, "oshim-test/"+rec.Pod.Pod) {
+		t.Errorf("oshim report does not show the pod:\n%s", r.Stdout)
+	}
+	events, err := os.ReadFile(filepath.Join(dir, "ocsf.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, line := range strings.Split(strings.TrimSpace(string(events)), "\n") {
+		var ev struct {
+			Device struct {
+				Container struct{ UID, Name, Orchestrator string }
+			}
+			Unmapped struct{ Pod map[string]string }
+		}
+		if json.Unmarshal([]byte(line), &ev) != nil || ev.Device.Container.UID != id {
+			continue
+		}
+		found = true
+		if ev.Device.Container.Name != "supervisor" || ev.Device.Container.Orchestrator != "Kubernetes" || ev.Unmapped.Pod["namespace"] != "oshim-test" {
+			t.Errorf("OCSF event without the pod: %s", line)
+		}
+	}
+	if !found {
+		t.Errorf("no OCSF event names container %s in the device:\n%s", id, events)
+	}
+	metrics := harness.RunOK(t, env, oshim, "report", "--prometheus").Stdout
+	for _, want := range []string{`oshim_containers_matched_total{contract="sandbox-supervisor"}`, `oshim_repairs_total{contract="sandbox-supervisor"}`} {
+		if !strings.Contains(metrics, want) || strings.Contains(metrics, want+" 0") {
+			t.Errorf("oshim report --prometheus: no %s above 0:\n%s", want, metrics)
+		}
+	}
 }

@@ -44,7 +44,7 @@ func oshimConfig(t *testing.T, dir, runtime, name string) string {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "oshim.toml")
-	body := fmt.Sprintf("runtime = %q\nrun_dir = %q\n\n%s", runtime, filepath.Join(dir, "oshim-run"), contracts)
+	body := fmt.Sprintf("runtime = %q\nrun_dir = %q\nocsf_log = %q\n\n%s", runtime, filepath.Join(dir, "oshim-run"), filepath.Join(dir, "ocsf.jsonl"), contracts)
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestReportMeasuredState(t *testing.T) {
 				}
 
 				table := harness.RunOK(t, s.env, oshim, "report").Stdout
-				row := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(b.ID) + `\s+measured\s+none\s+bnd cleared\s+ok$`)
+				row := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(b.ID) + `\s+-\s+measured\s+none\s+bnd cleared\s+ok$`)
 				if !row.MatchString(table) || !strings.HasPrefix(table, "ID ") {
 					t.Errorf("oshim report table:\n%s", table)
 				}
@@ -108,7 +108,7 @@ func TestReportSeccompDenial(t *testing.T) {
 				t.Errorf("measured effective %v lacks CAP_SETPCAP", st.Eff.Bits())
 			}
 			table := harness.RunOK(t, s.env, oshim, "report").Stdout
-			if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(b.ID) + `\s+denial\s+missing=CAP_SETPCAP\s+\+CAP_SETPCAP bnd cleared\s+denied: probe PR_CAPBSET_DROP$`).MatchString(table) {
+			if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(b.ID) + `\s+-\s+denial\s+missing=CAP_SETPCAP\s+\+CAP_SETPCAP bnd cleared\s+denied: probe PR_CAPBSET_DROP$`).MatchString(table) {
 				t.Errorf("oshim report table:\n%s", table)
 			}
 
