@@ -19,9 +19,11 @@ func init() {
 (the sandbox-supervisor contract) where none exists yet:
   podman      a containers.conf drop-in: oshim as the runtime "oshim" (--mode runtime,
               podman --runtime oshim), or oshim's precreate/poststop hooks (--mode hooks)
-  containerd  a CRI runtime handler (default "oshim", for a Kubernetes RuntimeClass):
-              appended to the config (versions 1, 2), or a drop-in plus an imports entry
-              (version 3); a copy of the default runc handler's settings
+  containerd  a CRI runtime handler (default "oshim", for a Kubernetes RuntimeClass), a
+              copy of the default runc handler's settings, where the node's layout
+              needs it (--layout, detected from the files found): appended to the
+              config (containerd 1.x), a drop-in plus an imports entry (2.x), the
+              template k3s and rke2 generate their config from, a k0s drop-in
   crio        a crio.conf.d drop-in with the runtime handler
 Writes are atomic, an existing admin setting is never replaced, and a second install
 changes nothing. A manifest in the state directory records what was done (and the
@@ -70,9 +72,13 @@ func runInstaller(name string, args []string, do func(install.Target, install.Op
 		fs.StringVar(&podman.HooksDir, "hooks-dir", "", "a directory only podman reads, for the hooks (default /etc/oshim/hooks.d/podman)")
 		target = &podman
 	case "containerd":
-		fs.StringVar(&containerd.Config, "config", install.DefaultContainerdConfig, "containerd's config file")
+		fs.StringVar(&containerd.Config, "config", "", "the config containerd reads (default: the layout's, "+install.DefaultContainerdConfig+" for plain containerd, whose version then decides 1.x or 2.x)")
+		fs.Func("layout", "auto (default: from the files found), containerd1, containerd2, k3s, rke2 or k0s", func(s string) (err error) {
+			containerd.Layout, err = install.ParseLayout(s)
+			return err
+		})
 		fs.StringVar(&containerd.Handler, "handler", "oshim", "the runtime handler's name (a RuntimeClass's handler)")
-		fs.StringVar(&containerd.DropIn, "drop-in", "", "the drop-in for config version 3 (default conf.d/50-oshim.toml beside --config)")
+		fs.StringVar(&containerd.DropIn, "drop-in", "", "the drop-in for containerd 2.x (default conf.d/50-oshim.toml beside --config) and k0s (containerd.d/50-oshim.toml)")
 		target = &containerd
 	case "crio", "cri-o":
 		fs.StringVar(&crio.Dir, "dir", install.DefaultCrioDir, "CRI-O's drop-in directory")

@@ -21,6 +21,7 @@ func TestContainerd(t *testing.T) {
 		podAnnots   []string
 		runcAdded   bool
 		notes       []string
+		layout      Layout
 	}{
 		{
 			description: "containerd 1.6 default config copies runc's options",
@@ -94,7 +95,8 @@ func TestContainerd(t *testing.T) {
 			podAnnots:  Annotations,
 		},
 		{
-			description: "no config at all gets a version 2 config with runc spelled out",
+			description: "no config at all, layout containerd1: a version 2 config with runc spelled out",
+			layout:      LayoutContainerd1,
 			version:     2,
 			options:     map[string]any{"BinaryName": testBinary},
 			podAnnots:   Annotations,
@@ -104,7 +106,7 @@ func TestContainerd(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.description, func(t *testing.T) {
 			root := newRoot(t, tc.files)
-			tgt := &Containerd{Binary: testBinary, AdminConfig: "/etc/oshim/config.toml"}
+			tgt := &Containerd{Binary: testBinary, AdminConfig: "/etc/oshim/config.toml", Layout: tc.layout}
 			out := mustOp(t, Install, tgt, root, true)
 			for _, n := range tc.notes {
 				if !strings.Contains(out, n) {

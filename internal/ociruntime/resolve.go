@@ -17,7 +17,7 @@ const EnvRuntime = "OSHIM_RUNTIME"
 var Defaults = []string{"crun", "runc"}
 
 // Resolve returns the absolute path of the real runtime: env OSHIM_RUNTIME, else the
-// config's runtime, else the first of Defaults on PATH. It refuses to resolve to the
+// config's runtime, else the first of Defaults on PATH, else in PackagedDirs. It refuses to resolve to the
 // running binary itself, which would make every call loop.
 func Resolve(configured string) (string, error) {
 	name, from := configured, "config runtime"
@@ -32,15 +32,10 @@ func Resolve(configured string) (string, error) {
 			return "", fmt.Errorf("%s = %q: %w", from, name, err)
 		}
 	} else {
-		for _, n := range Defaults {
-			if path, err = lookPath(n); err == nil {
-				break
-			}
-		}
+		path, from = lookDefaults()
 		if path == "" {
-			return "", fmt.Errorf("no OCI runtime found: none of %v is on PATH (install crun or runc, or set runtime in the config or %s)", Defaults, EnvRuntime)
+			return "", fmt.Errorf("no OCI runtime found: none of %v is on PATH or in %v (install crun or runc, or set runtime in the config or %s)", Defaults, PackagedDirs, EnvRuntime)
 		}
-		from = "PATH"
 	}
 	if path, err = filepath.Abs(path); err != nil {
 		return "", fmt.Errorf("resolve runtime %s: %w", path, err)
@@ -49,6 +44,28 @@ func Resolve(configured string) (string, error) {
 		return "", fmt.Errorf("%s resolves to %s: %w", from, path, err)
 	}
 	return path, nil
+}
+
+// PackagedDirs are searched for Defaults after PATH: CRI-O's packages put their crun
+// and runc in /usr/libexec/crio, off PATH, and CRI-O runs oshim with its own PATH.
+var PackagedDirs = []string{"/usr/libexec/crio"}
+
+// lookDefaults returns the first of Defaults on PATH, else in PackagedDirs, and where
+// it was found; "" when none is anywhere.
+func lookDefaults() (path, from string) {
+	for _, n := range Defaults {
+		if p, err := lookPath(n); err == nil {
+			return p, "PATH"
+		}
+	}
+	for _, dir := range PackagedDirs {
+		for _, n := range Defaults {
+			if p, err := exec.LookPath(filepath.Join(dir, n)); err == nil {
+				return p, dir
+			}
+		}
+	}
+	return "", ""
 }
 
 var errLoop = errors.New("that is oshim itself, which would call itself forever; point it at crun or runc")

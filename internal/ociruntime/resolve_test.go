@@ -2,6 +2,7 @@ package ociruntime
 
 import (
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -36,5 +37,26 @@ func TestLookPathWithoutPATH(t *testing.T) {
 				t.Fatalf("lookPath(%q) = %q, %v; want an absolute path to %s", tc.name, got, err, tc.wantBase)
 			}
 		})
+	}
+}
+
+// TestResolvePackagedDirs covers CRI-O's packages, which keep crun and runc off PATH.
+func TestResolvePackagedDirs(t *testing.T) {
+	dir := t.TempDir()
+	runc := filepath.Join(dir, "runc")
+	if err := os.WriteFile(runc, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	saved := PackagedDirs
+	t.Cleanup(func() { PackagedDirs = saved })
+	PackagedDirs = []string{filepath.Join(dir, "missing"), dir}
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv(EnvRuntime, "")
+	if got, err := Resolve(""); err != nil || got != runc {
+		t.Fatalf("Resolve = %q, %v; want %s", got, err, runc)
+	}
+	PackagedDirs = nil
+	if got, err := Resolve(""); err == nil {
+		t.Fatalf("Resolve = %q with no runtime anywhere, want an error", got)
 	}
 }

@@ -1,0 +1,234 @@
+package install
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const (
+	k3sDir  = "/var/lib/rancher/k3s/agent/etc/containerd"
+	rke2Dir = "/var/lib/rancher/rke2/agent/etc/containerd"
+)
+
+func TestDetectLayout(t *testing.T) {
+	tests := []struct {
+		description string
+		files       map[string]string
+		want        Layout
+		wantErr     []string
+	}{
+		{"plain 1.x", map[string]string{DefaultContainerdConfig: "version = 2\n"}, LayoutContainerd1, nil},
+		{"plain 1.x without a version", map[string]string{DefaultContainerdConfig: "[plugins]\n"}, LayoutContainerd1, nil},
+		{"plain 2.x", map[string]string{DefaultContainerdConfig: "version = 3\n"}, LayoutContainerd2, nil},
+		{"k3s, generated config only", map[string]string{k3sDir + "/config.toml": "version = 2\n"}, LayoutK3s, nil},
+		{"k3s, template only", map[string]string{k3sDir + "/config-v3.toml.tmpl": "{{ template \"base\" . }}\n"}, LayoutK3s, nil},
+		{"rke2", map[string]string{rke2Dir + "/config.toml": "version = 2\n"}, LayoutRKE2, nil},
+		{"k0s", map[string]string{"/etc/k0s/containerd.toml": "# k0s_managed=true\n"}, LayoutK0s, nil},
+		{"k0s drop-in directory only", map[string]string{"/etc/k0s/containerd.d/other.toml": ""}, LayoutK0s, nil},
+		{
+			"nothing found names where it looked and the flag", nil, "",
+			[]string{DefaultContainerdConfig, k3sDir, rke2Dir, "/etc/k0s/containerd.toml", "--layout containerd1, containerd2, k3s, rke2, k0s", "nothing was written"},
+		},
+		{
+			"plain and k3s at once is ambiguous",
+			map[string]string{DefaultContainerdConfig: "version = 2\n", k3sDir + "/config.toml": "version = 2\n"}, "",
+			[]string{DefaultContainerdConfig + " (containerd1)", k3sDir + "/config.toml (k3s)", "--layout", "nothing was written"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			root := newRoot(t, tc.files)
+			before := snapshot(t, root)
+			tgt := &Containerd{Binary: testBinary, AdminConfig: "/etc/oshim/config.toml"}
+			err := tgt.resolve(Host{Root: root})
+			if tc.wantErr == nil {
+				if err != nil || tgt.layout != tc.want {
+					t.Fatalf("layout %q, err %v; want %q", tgt.layout, err, tc.want)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("layout %q, want an error", tgt.layout)
+			}
+			for _, w := range tc.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			// Install itself stops at the same error, before anything is written.
+			if _, err := runOp(t, Install, &Containerd{Binary: testBinary, AdminConfig: "/etc/oshim/config.toml"}, root, false); err == nil {
+				t.Fatal("install went on")
+			}
+			if got := snapshot(t, root); !reflect.DeepEqual(got, before) {
+				t.Errorf("a refused install changed files:\n%s", diffSnapshots(before, got))
+			}
+		})
+	}
+}
+
+func TestContainerdLayouts(t *testing.T) {
+	tests := []struct {
+		description string
+		layout      Layout // "" detects
+		files       map[string]string
+		path        string // where the handler goes
+		version     int64
+		wantText    []string // in the file at path
+		keepPrefix  string   // the file at path starts with this (an admin's template)
+	}{
+		{
+			description: "k3s without a template: one that renders k3s's own config, then the handler",
+			files:       map[string]string{k3sDir + "/config.toml": testdata(t, "k3s-generated-v2.toml")},
+			path:        k3sDir + "/config.toml.tmpl", version: 2,
+			wantText: []string{k3sBase, `[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.oshim]`, "SystemdCgroup = true"},
+		},
+		{
+			description: "k3s with an admin's template: the handler is appended",
+			files: map[string]string{
+				k3sDir + "/config.toml":      testdata(t, "k3s-generated-v2.toml"),
+				k3sDir + "/config.toml.tmpl": k3sBase + "[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/certs.d\"\n",
+			},
+			path: k3sDir + "/config.toml.tmpl", version: 2,
+			keepPrefix: k3sBase + "[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/certs.d\"\n",
+			wantText:   []string{"runtimes.oshim]"},
+		},
+		{
+			description: "k3s on containerd 2.x: config-v3.toml.tmpl with version 3 tables",
+			files:       map[string]string{k3sDir + "/config.toml": testdata(t, "k3s-generated-v3.toml")},
+			path:        k3sDir + "/config-v3.toml.tmpl", version: 3,
+			wantText: []string{k3sBase, `[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.oshim]`},
+		},
+		{
+			description: "k3s on containerd 2.x with only the old template keeps using it",
+			files: map[string]string{
+				k3sDir + "/config.toml":      testdata(t, "k3s-generated-v3.toml"),
+				k3sDir + "/config.toml.tmpl": k3sBase,
+			},
+			path: k3sDir + "/config.toml.tmpl", version: 3, keepPrefix: k3sBase,
+			wantText: []string{`io.containerd.cri.v1.runtime`},
+		},
+		{
+			description: "rke2, given as a flag",
+			layout:      LayoutRKE2,
+			files:       map[string]string{rke2Dir + "/config.toml": testdata(t, "k3s-generated-v2.toml")},
+			path:        rke2Dir + "/config.toml.tmpl", version: 2,
+			wantText: []string{k3sBase, "runtimes.oshim]"},
+		},
+		{
+			description: "k0s: a drop-in in containerd.d, copying the runtime of the CRI config k0s imports",
+			files: map[string]string{
+				"/etc/k0s/containerd.toml":     testdata(t, "k0s-containerd.toml"),
+				"/run/k0s/containerd-cri.toml": testdata(t, "k0s-containerd-cri.toml"),
+			},
+			path: "/etc/k0s/containerd.d/50-oshim.toml", version: 2,
+			wantText: []string{"version = 2\n", "runtimes.oshim]", `BinaryName = "` + testBinary + `"`},
+		},
+		{
+			description: "containerd 2.x without a config: one that imports the drop-in",
+			layout:      LayoutContainerd2,
+			path:        "/etc/containerd/conf.d/50-oshim.toml", version: 3,
+			wantText: []string{`[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.oshim]`},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			root := newRoot(t, tc.files)
+			before := snapshot(t, root)
+			tgt := &Containerd{Binary: testBinary, AdminConfig: "/etc/oshim/config.toml", Layout: tc.layout}
+			out := mustOp(t, Install, tgt, root, true)
+			if !strings.Contains(out, tc.path) || !strings.Contains(out, "runtimes.oshim]") {
+				t.Errorf("the dry run does not show the handler going to %s:\n%s", tc.path, out)
+			}
+			installed := checkLifecycle(t, tgt, root)
+			got, ok := installed[tc.path]
+			if !ok {
+				t.Fatalf("nothing at %s:\n%s", tc.path, diffSnapshots(before, installed))
+			}
+			_, text, _ := strings.Cut(got, "\n")
+			if !strings.HasPrefix(text, tc.keepPrefix) {
+				t.Errorf("%s does not keep the admin's text at its start:\n%s", tc.path, text)
+			}
+			for _, w := range tc.wantText {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s lacks %q:\n%s", tc.path, w, text)
+				}
+			}
+			// The result, with the template action taken away, is a containerd config of
+			// the generated file's version with the handler in it.
+			doc, err := decodeTOML([]byte(strings.ReplaceAll(text, k3sBase, "")))
+			if err != nil {
+				t.Fatalf("%s: %v", tc.path, err)
+			}
+			h := table(doc, append(criPlugin(tc.version), "runtimes", "oshim")...)
+			if h == nil || h["runtime_type"] != runcShim || table(h, "options")["BinaryName"] != testBinary {
+				t.Errorf("%s: handler %v", tc.path, h)
+			}
+		})
+	}
+}
+
+// TestContainerdTemplateRegenerated reinstalls after k3s rendered oshim's template into
+// its generated config: the handler found there is oshim's own, so install is a no-op,
+// and uninstall takes the template away.
+func TestContainerdTemplateRegenerated(t *testing.T) {
+	gen := k3sDir + "/config.toml"
+	root := newRoot(t, map[string]string{gen: testdata(t, "k3s-generated-v2.toml")})
+	tgt := &Containerd{Binary: testBinary}
+	mustOp(t, Install, tgt, root, false)
+	tmpl, err := os.ReadFile(filepath.Join(root, k3sDir, "config.toml.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What k3s writes at its next start: its base config, then the rest of the template.
+	rendered := testdata(t, "k3s-generated-v2.toml") + strings.TrimPrefix(string(tmpl), k3sBase)
+	if err := os.WriteFile(filepath.Join(root, gen), []byte(rendered), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustOp(t, Install, &Containerd{Binary: testBinary}, root, false); !strings.Contains(out, "nothing changed") {
+		t.Errorf("reinstall after k3s rendered the template:\n%s", out)
+	}
+	mustOp(t, Uninstall, &Containerd{Binary: testBinary}, root, false)
+	if _, err := os.Stat(filepath.Join(root, k3sDir, "config.toml.tmpl")); !os.IsNotExist(err) {
+		t.Errorf("uninstall left the template: %v", err)
+	}
+}
+
+func TestContainerdLayoutRefuses(t *testing.T) {
+	tests := []struct {
+		description string
+		layout      Layout
+		files       map[string]string
+		want        string
+		binary      string
+	}{
+		{"containerd1 on a version 3 config", LayoutContainerd1, map[string]string{DefaultContainerdConfig: "version = 3\n"}, "use --layout containerd2", ""},
+		{"containerd2 on a version 2 config", LayoutContainerd2, map[string]string{DefaultContainerdConfig: "version = 2\n"}, "use --layout containerd1", ""},
+		{"k3s that never started", LayoutK3s, nil, "start it once", ""},
+		{"k0s whose config the admin took over", LayoutK0s, map[string]string{"/etc/k0s/containerd.toml": "version = 2\n"}, "does not start with \"# k0s_managed=true\"", ""},
+		{"an unknown layout", Layout("microk8s"), nil, "use auto, containerd1", ""},
+		{
+			"a handler path k3s would read as a template", LayoutK3s,
+			map[string]string{k3sDir + "/config.toml": "version = 2\n", "/opt/{{x}}/oshim": ""}, "template action", "/opt/{{x}}/oshim",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			root := newRoot(t, tc.files)
+			before := snapshot(t, root)
+			tgt := &Containerd{Binary: testBinary, Layout: tc.layout}
+			if tc.binary != "" {
+				tgt.Binary = tc.binary
+			}
+			out, err := runOp(t, Install, tgt, root, false)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one containing %q\n%s", err, tc.want, out)
+			}
+			if got := snapshot(t, root); !reflect.DeepEqual(got, before) {
+				t.Errorf("a refused install changed files:\n%s", diffSnapshots(before, got))
+			}
+		})
+	}
+}
