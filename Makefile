@@ -12,12 +12,23 @@ FUZZTIME  ?= 10s
 BENCHFLAGS       ?=
 CONFORMANCEFLAGS ?=
 
-.PHONY: all build deps demo test unit e2e fuzz vet manifests bench bench-smoke conformance clean
+.PHONY: all build deps demo test unit e2e fuzz vet manifests bench bench-smoke conformance installer-image clean
 
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/oshim
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/oshim-nodelabel ./cmd/oshim-nodelabel
+
+# installer-image builds the Kubernetes node installer's image from `make build`'s bin/,
+# crictl (installed into bin/ from the Go module proxy) and a static busybox, on scratch
+# (nothing is pulled). Its name comes from install/kubernetes/node-installer.yaml, the
+# one place that names it; push it with `podman push $(INSTALLER_IMAGE)`.
+INSTALLER_IMAGE ?= $(shell sed -n 's/^ *image: //p' install/kubernetes/node-installer.yaml | head -n 1)
+CRICTL          := sigs.k8s.io/cri-tools/cmd/crictl@v1.37.0
+installer-image: deps build
+	test -x bin/crictl || GOBIN=$(CURDIR)/bin CGO_ENABLED=0 $(GO) install $(CRICTL)
+	install/kubernetes/build-image $(INSTALLER_IMAGE) bin
 
 # deps installs the Debian packages the demo and the end-to-end tests run (as root).
 deps:
