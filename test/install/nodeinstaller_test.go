@@ -275,6 +275,7 @@ func writeJSON(t *testing.T, path string, v any) string {
 // (RESTART_MODE=signal) takes the label off first, restores the config's bytes, keeps
 // oshim while a container created through it runs, and removes it afterwards.
 func TestNodeInstaller(t *testing.T) {
+	t.Parallel()
 	need(t, "containerd", "ctr", "podman", "unshare")
 	p := harness.NewPodman(t, false)
 	archive := installerImageArchive(t, p)
