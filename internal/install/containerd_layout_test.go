@@ -1,6 +1,7 @@
 package install
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -231,4 +232,70 @@ func TestContainerdLayoutRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzContainerdTemplate plans the k3s layout for arbitrary generated-config and
+// template text: either install refuses, or the handler it appends to the template (or
+// writes after k3s's base) holds no template action, decodes as a config of the
+// generated file's version with the handler in it, and undoing the edit gives back the
+// template's exact bytes.
+func FuzzContainerdTemplate(f *testing.F) {
+	f.Add(testdata(f, "k3s-generated-v2.toml"), "")
+	f.Add(testdata(f, "k3s-generated-v3.toml"), k3sBase+"[plugins]\n")
+	f.Add("version = 2\n", "{{ .NodeConfig }}\n")
+	root := newRoot(f, nil)
+	h := Host{Root: root}
+	gen, tmpl := k3sDir+"/config.toml", k3sDir+"/config.toml.tmpl"
+	if err := os.MkdirAll(filepath.Join(root, k3sDir), 0o755); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, generated, template string) {
+		os.Remove(filepath.Join(root, k3sDir, "config-v3.toml.tmpl"))
+		if err := os.WriteFile(filepath.Join(root, gen), []byte(generated), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(filepath.Join(root, tmpl))
+		if template != "" {
+			if err := os.WriteFile(filepath.Join(root, tmpl), []byte(template), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := &Containerd{Binary: testBinary, Layout: LayoutK3s}
+		if err := c.resolve(h); err != nil {
+			t.Fatal(err)
+		}
+		p, err := c.plan(h, nil)
+		if err != nil {
+			return
+		}
+		doc, _ := decodeTOML([]byte(generated))
+		version, _ := configVersion(doc)
+		for _, w := range p.wants {
+			if !strings.HasSuffix(w.path, ".tmpl") {
+				continue
+			}
+			block := strings.TrimPrefix(string(w.data), k3sBase)
+			if w.edit != nil {
+				out, done, err := w.edit.apply([]byte(template))
+				if err != nil {
+					t.Fatal(err)
+				}
+				back, err := done.revert(out)
+				if err != nil || string(back) != template {
+					t.Fatalf("revert: %v\n%q", err, back)
+				}
+				block = done.Value
+			}
+			if strings.Contains(block, "{{") {
+				t.Fatalf("the handler holds a template action:\n%s", block)
+			}
+			got, err := decodeTOML([]byte(fmt.Sprintf("version = %d\n%s", version, block)))
+			if err != nil {
+				t.Fatalf("the handler does not decode: %v\n%s", err, block)
+			}
+			if h := table(got, append(criPlugin(version), "runtimes", "oshim")...); h == nil || table(h, "options")["BinaryName"] != testBinary {
+				t.Fatalf("no handler in:\n%s", block)
+			}
+		}
+	})
 }
