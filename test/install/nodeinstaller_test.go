@@ -27,6 +27,7 @@ const (
 	criNamespace    = "k8s.io"
 	nodeName        = "node-1"
 	readyLabel      = "oshim.io/ready"
+	installerPod    = "oshim-node-installer-x7k2p"
 	// The supervisor's messages: it fails closed without CAP_SETPCAP, and says so once it
 	// cleared its bounding set.
 	supervisorFailed  = "Failed to clear capability bounding set"
@@ -179,7 +180,8 @@ func installer(t *testing.T, p *harness.Podman, n *node, api *apiServer, cgroupP
 		"-v", api.saDir + ":/var/run/secrets/kubernetes.io/serviceaccount:ro",
 		"-e", "NODE_NAME=" + nodeName,
 		"-e", "KUBERNETES_SERVICE_HOST=" + host, "-e", "KUBERNETES_SERVICE_PORT=" + port,
-		"-e", "PROBE_IMAGE=" + installerImage,
+		// As in the DaemonSet: the probe finds this pod's image through the CRI.
+		"-e", "POD_NAME=" + installerPod, "-e", "POD_NAMESPACE=oshim-system",
 		"-e", "PROBE_INTERVAL=1",
 		"-e", "PROBE_CGROUP_PARENT=" + cgroupParent,
 		// The node's containerd, told apart from every other one on this machine.
@@ -301,6 +303,24 @@ func TestNodeInstaller(t *testing.T) {
 	}
 	cri.OK(t, "rmp", "--force", runcPod)
 
+	// The DaemonSet's pod as the kubelet runs it, for the probe to find its image by.
+	podDir := t.TempDir()
+	dsPod := writeJSON(t, filepath.Join(podDir, "pod.json"), map[string]any{
+		"metadata":      map[string]any{"name": installerPod, "namespace": "oshim-system", "uid": installerPod, "attempt": 0},
+		"log_directory": podDir,
+		"linux": map[string]any{
+			"cgroup_parent":    cgroupParent,
+			"security_context": map[string]any{"namespace_options": map[string]any{"network": 2}},
+		},
+	})
+	dsCtr := writeJSON(t, filepath.Join(podDir, "container.json"), map[string]any{
+		"metadata": map[string]any{"name": "installer"},
+		"image":    map[string]any{"image": installerImage},
+		"command":  []string{"/bin/sleep", "3600"},
+	})
+	dsPodID := cri.OK(t, "runp", dsPod)
+	cri.OK(t, "start", cri.OK(t, "create", dsPodID, dsCtr, dsPod))
+
 	inst := installer(t, p, n, api, cgroupParent, map[string]string{"RESTART_MODE": "none"})
 	// Installed, but containerd has not loaded the handler: not ready, saying why.
 	waitState(t, p, inst, false, "containerd has not loaded the runtime handler oshim yet: restart it on the node: systemctl restart containerd")
@@ -372,6 +392,7 @@ func TestNodeInstaller(t *testing.T) {
 	cri.OK(t, "stopp", pod)
 	cri.OK(t, "rmp", pod)
 	waitState(t, p, clean, true, "cleaned up")
+	cri.OK(t, "rmp", "--force", dsPodID)
 	for _, f := range []string{"usr/local/bin/oshim", "etc/oshim"} {
 		if _, err := os.Stat(filepath.Join(n.dir, f)); !os.IsNotExist(err) {
 			t.Errorf("cleanup left /%s: %v", f, err)
