@@ -27,7 +27,7 @@ build:
 INSTALLER_IMAGE ?= $(shell sed -n 's/^ *image: //p' install/kubernetes/node-installer.yaml | head -n 1)
 CRICTL          := sigs.k8s.io/cri-tools/cmd/crictl@v1.37.0
 installer-image: deps build
-	test -x bin/crictl || GOBIN=$(CURDIR)/bin CGO_ENABLED=0 $(GO) install $(CRICTL)
+	test -x bin/crictl || GOBIN=$(CURDIR)/bin CGO_ENABLED=0 $(GO) install -trimpath -ldflags '-s -w' $(CRICTL)
 	install/kubernetes/build-image $(INSTALLER_IMAGE) bin
 
 # deps installs the Debian packages the demo and the end-to-end tests run (as root).
