@@ -34,29 +34,31 @@ func run(args []string) error {
 		return fmt.Errorf("%d arguments: %s", len(args), usage)
 	}
 	verb, node, label := args[0], args[1], args[2]
+	key, value, hasValue := strings.Cut(label, "=")
+	switch {
+	case verb == "set" && !hasValue:
+		return fmt.Errorf("set %s: want KEY=VALUE: %s", label, usage)
+	case verb == "remove" && hasValue:
+		return fmt.Errorf("remove %s: want KEY: %s", label, usage)
+	case verb != "set" && verb != "remove":
+		return fmt.Errorf("unknown verb %q: %s", verb, usage)
+	}
 	c, err := nodelabel.InCluster(nodelabel.ServiceAccountDir)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	switch verb {
-	case "set":
-		key, value, ok := strings.Cut(label, "=")
-		if !ok {
-			return fmt.Errorf("set %s: want KEY=VALUE: %s", label, usage)
-		}
-		if err := c.Set(ctx, node, key, value); err != nil {
+	if verb == "remove" {
+		if err := c.Remove(ctx, node, key); err != nil {
 			return err
 		}
-		logrus.Infof("node %s: label %s=%s set", node, key, value)
-	case "remove":
-		if err := c.Remove(ctx, node, label); err != nil {
-			return err
-		}
-		logrus.Infof("node %s: label %s removed", node, label)
-	default:
-		return fmt.Errorf("unknown verb %q: %s", verb, usage)
+		logrus.Infof("node %s: label %s removed", node, key)
+		return nil
 	}
+	if err := c.Set(ctx, node, key, value); err != nil {
+		return err
+	}
+	logrus.Infof("node %s: label %s=%s set", node, key, value)
 	return nil
 }

@@ -14,7 +14,10 @@ func TestRunArguments(t *testing.T) {
 	}{
 		{"no arguments", nil, "0 arguments: usage"},
 		{"too many", []string{"set", "n1", "a=b", "c"}, "4 arguments: usage"},
-		{"outside a pod, the verb is not reached", []string{"set", "n1", "a=b"}, "not running in a Kubernetes pod"},
+		{"an unknown verb", []string{"add", "n1", "a=b"}, `unknown verb "add"`},
+		{"set without a value", []string{"set", "n1", "a"}, "want KEY=VALUE"},
+		{"remove with a value", []string{"remove", "n1", "a=b"}, "want KEY:"},
+		{"outside a pod", []string{"set", "n1", "a=b"}, "not running in a Kubernetes pod"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.description, func(t *testing.T) {
