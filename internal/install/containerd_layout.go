@@ -170,20 +170,9 @@ func k0sDropInDir(config string) string {
 // runtime's settings; the next start of k3s regenerates it with the handler.
 func (c *Containerd) planTemplate(h Host, prev *Manifest, p *plan) error {
 	gen := c.config()
-	cur, err := h.read(gen)
+	_, doc, version, err := readGenerated(h, gen, c.layout)
 	if err != nil {
 		return err
-	}
-	if !cur.exists {
-		return fmt.Errorf("%s not found: %s writes it at its first start; start it once, or pass --config with the generated config's path", gen, c.layout)
-	}
-	doc, err := decodeTOML(cur.data)
-	if err != nil {
-		return fmt.Errorf("%s: %w", gen, err)
-	}
-	version, err := configVersion(doc)
-	if err != nil {
-		return fmt.Errorf("%s: %w", gen, err)
 	}
 	tmpl := templatePath(h, gen, version)
 	// The generated config holds the handler once k3s rendered oshim's template: that
@@ -209,6 +198,27 @@ func (c *Containerd) planTemplate(h Host, prev *Manifest, p *plan) error {
 	return nil
 }
 
+// readGenerated reads the config a distribution generates (layout names it), which
+// must exist: the distribution writes it at its first start.
+func readGenerated(h Host, path string, layout Layout) ([]byte, map[string]any, int64, error) {
+	cur, err := h.read(path)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if !cur.exists {
+		return nil, nil, 0, fmt.Errorf("%s not found: %s writes it at its first start; start it once, or pass --config with the path of the config it generates", path, layout)
+	}
+	doc, err := decodeTOML(cur.data)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	version, err := configVersion(doc)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return cur.data, doc, version, nil
+}
+
 // templatePath is the template k3s and rke2 read for a generated config of version:
 // config-v3.toml.tmpl for containerd 2.x, which falls back to config.toml.tmpl when only
 // that one exists.
@@ -225,24 +235,13 @@ func templatePath(h Host, gen string, version int64) string {
 // into the CRI config it generates (k0s 1.27.1 and later).
 func (c *Containerd) planK0s(h Host, prev *Manifest, p *plan) error {
 	cfgPath := c.config()
-	cur, err := h.read(cfgPath)
+	data, doc, version, err := readGenerated(h, cfgPath, c.layout)
 	if err != nil {
 		return err
 	}
-	if !cur.exists {
-		return fmt.Errorf("%s not found: the k0s worker writes it at its first start; start it once, or pass --config", cfgPath)
-	}
-	if !strings.HasPrefix(string(cur.data), k0sManaged) {
+	if !strings.HasPrefix(string(data), k0sManaged) {
 		return fmt.Errorf("%s does not start with %q, so k0s does not apply the drop-ins in %s: install into it as plain containerd with --layout containerd1 (or containerd2 for version 3) --config %s",
 			cfgPath, k0sManaged, k0sDropInDir(cfgPath), cfgPath)
-	}
-	doc, err := decodeTOML(cur.data)
-	if err != nil {
-		return fmt.Errorf("%s: %w", cfgPath, err)
-	}
-	version, err := configVersion(doc)
-	if err != nil {
-		return fmt.Errorf("%s: %w", cfgPath, err)
 	}
 	// k0s merges the drop-in into the CRI config it imports: the handler found there
 	// once k0s applied it is oshim's own.

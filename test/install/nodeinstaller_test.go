@@ -224,14 +224,7 @@ func skewedPod(t *testing.T, cri *harness.CRI, handler, cgroupParent string) (st
 	t.Helper()
 	dir := t.TempDir()
 	name := "pod-" + handler + "-" + fmt.Sprint(time.Now().UnixNano())
-	pod := writeJSON(t, filepath.Join(dir, "pod.json"), map[string]any{
-		"metadata":      map[string]any{"name": name, "namespace": "oshim-test", "uid": name, "attempt": 0},
-		"log_directory": dir,
-		"linux": map[string]any{
-			"cgroup_parent":    cgroupParent,
-			"security_context": map[string]any{"namespace_options": map[string]any{"network": 2}},
-		},
-	})
+	pod := podConfig(t, dir, name, "oshim-test", cgroupParent)
 	ctr := writeJSON(t, filepath.Join(dir, "container.json"), map[string]any{
 		"metadata": map[string]any{"name": "supervisor"},
 		"image":    map[string]any{"image": supervisorImage},
@@ -257,6 +250,21 @@ func skewedPod(t *testing.T, cri *harness.CRI, handler, cgroupParent string) (st
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// podConfig writes a CRI pod config into dir (also its log directory): the host's
+// network, so no CNI plugin is needed, under cgroupParent. It returns its path.
+func podConfig(t *testing.T, dir, name, namespace, cgroupParent string) string {
+	t.Helper()
+	return writeJSON(t, filepath.Join(dir, "pod.json"), map[string]any{
+		"metadata":      map[string]any{"name": name, "namespace": namespace, "uid": name, "attempt": 0},
+		"log_directory": dir,
+		"linux": map[string]any{
+			"cgroup_parent": cgroupParent,
+			// 2: NODE.
+			"security_context": map[string]any{"namespace_options": map[string]any{"network": 2}},
+		},
+	})
 }
 
 func writeJSON(t *testing.T, path string, v any) string {
@@ -305,14 +313,7 @@ func TestNodeInstaller(t *testing.T) {
 
 	// The DaemonSet's pod as the kubelet runs it, for the probe to find its image by.
 	podDir := t.TempDir()
-	dsPod := writeJSON(t, filepath.Join(podDir, "pod.json"), map[string]any{
-		"metadata":      map[string]any{"name": installerPod, "namespace": "oshim-system", "uid": installerPod, "attempt": 0},
-		"log_directory": podDir,
-		"linux": map[string]any{
-			"cgroup_parent":    cgroupParent,
-			"security_context": map[string]any{"namespace_options": map[string]any{"network": 2}},
-		},
-	})
+	dsPod := podConfig(t, podDir, installerPod, "oshim-system", cgroupParent)
 	dsCtr := writeJSON(t, filepath.Join(podDir, "container.json"), map[string]any{
 		"metadata": map[string]any{"name": "installer"},
 		"image":    map[string]any{"image": installerImage},
