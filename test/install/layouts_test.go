@@ -172,11 +172,11 @@ func TestContainerdLayouts(t *testing.T) {
 			cri := harness.NewCRI(t, c)
 			cgroupParent := c.CgroupParent()
 			for handler, want := range map[string]string{"runc": supervisorFailed, "oshim": supervisorCleared} {
-				pod, _, out := skewedPod(t, cri, handler, cgroupParent)
+				pod, ctr, out := skewedPod(t, cri, handler, cgroupParent)
 				if !strings.Contains(out, want) {
 					t.Errorf("the supervisor under %s: want %q in its log:\n%s", handler, want, out)
 				}
-				cri.OK(t, "rmp", "--force", pod)
+				removePod(t, cri, pod, ctr)
 			}
 
 			harness.RunOK(t, nil, append([]string{oshim, "uninstall"}, args...)...)

@@ -252,6 +252,18 @@ func skewedPod(t *testing.T, cri *harness.CRI, handler, cgroupParent string) (st
 	}
 }
 
+// removePod stops and removes a pod with its container in the kubelet's order: the
+// container first, once it has exited (removing a pod whose container is exiting races
+// with its shim in containerd 1.6: "ttrpc: closed").
+func removePod(t *testing.T, cri *harness.CRI, pod, ctr string) {
+	t.Helper()
+	cri.OK(t, "stop", "--timeout", "30", ctr)
+	cri.WaitExited(t, ctr)
+	cri.OK(t, "rm", ctr)
+	cri.OK(t, "stopp", pod)
+	cri.OK(t, "rmp", pod)
+}
+
 // podConfig writes a CRI pod config into dir (also its log directory): the host's
 // network, so no CNI plugin is needed, under cgroupParent. It returns its path.
 func podConfig(t *testing.T, dir, name, namespace, cgroupParent string) string {
@@ -305,11 +317,11 @@ func TestNodeInstaller(t *testing.T) {
 	api := newAPIServer(t)
 
 	// Without oshim the skewed supervisor fails closed.
-	runcPod, _, out := skewedPod(t, cri, "runc", cgroupParent)
+	runcPod, runcCtr, out := skewedPod(t, cri, "runc", cgroupParent)
 	if !strings.Contains(out, supervisorFailed) {
 		t.Fatalf("under runc the supervisor did not fail closed:\n%s", out)
 	}
-	cri.OK(t, "rmp", "--force", runcPod)
+	removePod(t, cri, runcPod, runcCtr)
 
 	// The DaemonSet's pod as the kubelet runs it, for the probe to find its image by.
 	podDir := t.TempDir()
@@ -320,7 +332,8 @@ func TestNodeInstaller(t *testing.T) {
 		"command":  []string{"/bin/sleep", "3600"},
 	})
 	dsPodID := cri.OK(t, "runp", dsPod)
-	cri.OK(t, "start", cri.OK(t, "create", dsPodID, dsCtr, dsPod))
+	dsCtrID := cri.OK(t, "create", dsPodID, dsCtr, dsPod)
+	cri.OK(t, "start", dsCtrID)
 
 	inst := installer(t, p, n, api, cgroupParent, map[string]string{"RESTART_MODE": "none"})
 	// Installed, but containerd has not loaded the handler: not ready, saying why.
@@ -393,7 +406,7 @@ func TestNodeInstaller(t *testing.T) {
 	cri.OK(t, "stopp", pod)
 	cri.OK(t, "rmp", pod)
 	waitState(t, p, clean, true, "cleaned up")
-	cri.OK(t, "rmp", "--force", dsPodID)
+	removePod(t, cri, dsPodID, dsCtrID)
 	for _, f := range []string{"usr/local/bin/oshim", "etc/oshim"} {
 		if _, err := os.Stat(filepath.Join(n.dir, f)); !os.IsNotExist(err) {
 			t.Errorf("cleanup left /%s: %v", f, err)
