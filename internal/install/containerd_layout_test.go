@@ -171,29 +171,63 @@ func TestContainerdLayouts(t *testing.T) {
 	}
 }
 
-// TestContainerdTemplateRegenerated reinstalls after k3s rendered oshim's template into
-// its generated config: the handler found there is oshim's own, so install is a no-op,
-// and uninstall takes the template away.
-func TestContainerdTemplateRegenerated(t *testing.T) {
-	gen := k3sDir + "/config.toml"
-	root := newRoot(t, map[string]string{gen: testdata(t, "k3s-generated-v2.toml")})
-	tgt := &Containerd{Binary: testBinary}
-	mustOp(t, Install, tgt, root, false)
-	tmpl, err := os.ReadFile(filepath.Join(root, k3sDir, "config.toml.tmpl"))
-	if err != nil {
-		t.Fatal(err)
+// TestContainerdRegenerated reinstalls after the distribution put oshim's handler into
+// the config it generates (k3s renders the template, k0s merges the drop-in into its CRI
+// config): the handler found there is oshim's own, so install is a no-op, and uninstall
+// takes oshim's file away.
+func TestContainerdRegenerated(t *testing.T) {
+	tests := []struct {
+		description string
+		files       map[string]string
+		ours        string // the file install writes
+		generated   string // the config the distribution generates from it
+		render      func(ours string) string
+	}{
+		{
+			description: "k3s",
+			files:       map[string]string{k3sDir + "/config.toml": testdata(t, "k3s-generated-v2.toml")},
+			ours:        k3sDir + "/config.toml.tmpl",
+			generated:   k3sDir + "/config.toml",
+			render: func(tmpl string) string {
+				return testdata(t, "k3s-generated-v2.toml") + strings.TrimPrefix(tmpl, k3sBase)
+			},
+		},
+		{
+			description: "k0s",
+			files: map[string]string{
+				"/etc/k0s/containerd.toml":     testdata(t, "k0s-containerd.toml"),
+				"/run/k0s/containerd-cri.toml": testdata(t, "k0s-containerd-cri.toml"),
+			},
+			ours:      "/etc/k0s/containerd.d/50-oshim.toml",
+			generated: "/run/k0s/containerd-cri.toml",
+			render: func(dropIn string) string {
+				// What merging the drop-in's tables adds to the CRI config.
+				return testdata(t, "k0s-containerd-cri.toml") + strings.TrimPrefix(dropIn, "version = 2\n")
+			},
+		},
 	}
-	// What k3s writes at its next start: its base config, then the rest of the template.
-	rendered := testdata(t, "k3s-generated-v2.toml") + strings.TrimPrefix(string(tmpl), k3sBase)
-	if err := os.WriteFile(filepath.Join(root, gen), []byte(rendered), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out := mustOp(t, Install, &Containerd{Binary: testBinary}, root, false); !strings.Contains(out, "nothing changed") {
-		t.Errorf("reinstall after k3s rendered the template:\n%s", out)
-	}
-	mustOp(t, Uninstall, &Containerd{Binary: testBinary}, root, false)
-	if _, err := os.Stat(filepath.Join(root, k3sDir, "config.toml.tmpl")); !os.IsNotExist(err) {
-		t.Errorf("uninstall left the template: %v", err)
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			root := newRoot(t, tc.files)
+			mustOp(t, Install, &Containerd{Binary: testBinary}, root, false)
+			ours, err := os.ReadFile(filepath.Join(root, tc.ours))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(root, tc.generated), []byte(tc.render(string(ours))), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := decodeTOML([]byte(tc.render(string(ours)))); err != nil {
+				t.Fatalf("the regenerated config does not decode: %v", err)
+			}
+			if out := mustOp(t, Install, &Containerd{Binary: testBinary}, root, false); !strings.Contains(out, "nothing changed") {
+				t.Errorf("reinstall after the distribution regenerated its config:\n%s", out)
+			}
+			mustOp(t, Uninstall, &Containerd{Binary: testBinary}, root, false)
+			if _, err := os.Stat(filepath.Join(root, tc.ours)); !os.IsNotExist(err) {
+				t.Errorf("uninstall left %s: %v", tc.ours, err)
+			}
+		})
 	}
 }
 
