@@ -62,8 +62,12 @@ func newNode(t *testing.T) *node {
 	// oshim's run directory and the probe's logs: on the machine only as mount points,
 	// the daemon's namespace sees the node's.
 	for _, d := range []string{"/run/oshim", "/run/oshim-installer-probe"} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
+		if _, err := os.Stat(d); os.IsNotExist(err) {
+			if err := os.Mkdir(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			// Only if still empty: anything else there is not this test's.
+			t.Cleanup(func() { os.Remove(d) })
 		}
 		n.binds = append(n.binds, harness.Bind{Source: filepath.Join(n.dir, d), Target: d})
 	}
