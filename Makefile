@@ -33,7 +33,7 @@ FUZZTIME  ?= 10s
 BENCHFLAGS       ?=
 CONFORMANCEFLAGS ?=
 
-.PHONY: all build man completions stage package release deps demo test unit e2e fuzz vet manifests bench bench-smoke conformance clean FORCE
+.PHONY: all build man completions stage package release deps demo test unit e2e fuzz vet manifests bench bench-smoke conformance installer-image clean FORCE
 
 all: build
 
@@ -54,13 +54,13 @@ completions: build
 	$(BIN) completion zsh > $(BINDIR)/completions/_oshim
 	$(BIN) completion fish > $(BINDIR)/completions/oshim.fish
 
-# stage lays out what the package holds: every program `make build` wrote to $(BINDIR),
+# stage lays out what the package holds: the programs `make build` writes ($(BINARIES)),
 # and the hook definitions naming the packaged binary.
 stage: man completions
 	rm -rf $(STAGE)
 	mkdir -p $(STAGE)/usr/bin $(STAGE)/usr/share/man/man8 $(STAGE)/usr/share/man/man5 \
 		$(STAGE)/usr/share/completions $(STAGE)/usr/share/oshim/hooks.d
-	find $(BINDIR) -maxdepth 1 -type f -perm -u+x -exec cp {} $(STAGE)/usr/bin/ \;
+	cp $(addprefix $(BINDIR)/,$(BINARIES)) $(STAGE)/usr/bin/
 	gzip -9n < $(BINDIR)/man/oshim.8 > $(STAGE)/usr/share/man/man8/oshim.8.gz
 	gzip -9n < $(BINDIR)/man/oshim-config.5 > $(STAGE)/usr/share/man/man5/oshim-config.5.gz
 	cp $(BINDIR)/completions/* $(STAGE)/usr/share/completions/
@@ -88,6 +88,22 @@ release:
 $(RELEASEDIR)/oshim-$(VERSION)-linux-%/oshim: FORCE
 	mkdir -p $(@D)
 	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/oshim
+
+# oshim-nodelabel is the Kubernetes node installer's label tool: it goes into the
+# installer image, not into the package.
+$(BINDIR)/oshim-nodelabel: FORCE
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/oshim-nodelabel
+
+# installer-image builds the Kubernetes node installer's image from `make build`'s bin/,
+# oshim-nodelabel, crictl (installed into bin/ from the Go module proxy) and a static
+# busybox, on scratch (nothing is pulled). Its name comes from
+# install/kubernetes/node-installer.yaml, the one place that names it; push it with
+# `podman push $(INSTALLER_IMAGE)`.
+INSTALLER_IMAGE ?= $(shell sed -n 's/^ *image: //p' install/kubernetes/node-installer.yaml | head -n 1)
+CRICTL          := sigs.k8s.io/cri-tools/cmd/crictl@v1.37.0
+installer-image: deps build $(BINDIR)/oshim-nodelabel
+	test -x $(BINDIR)/crictl || GOBIN=$(abspath $(BINDIR)) CGO_ENABLED=0 $(GO) install -trimpath -ldflags '-s -w' $(CRICTL)
+	install/kubernetes/build-image $(INSTALLER_IMAGE) $(BINDIR)
 
 # deps installs the Debian packages the demo and the end-to-end tests run (as root).
 deps:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/install"
@@ -44,7 +45,7 @@ one loses only what install added. Give the same options as to install.`, instal
 func installerCommand(name, summary, help string, do func(install.Target, install.Options) error) *command {
 	o := &installOptions{root: "/", adminCfg: config.DefaultPath}
 	o.podman.Mode = install.ModeRuntime
-	o.containerd.Config, o.containerd.Handler = install.DefaultContainerdConfig, "oshim"
+	o.containerd.Handler = "oshim"
 	o.crio.Dir, o.crio.Handler = install.DefaultCrioDir, "oshim"
 	o.docker.Config, o.docker.Name = install.DefaultDockerConfig, install.DockerRuntimeName
 	return &command{
@@ -64,10 +65,11 @@ func installerCommand(name, summary, help string, do func(install.Target, instal
 				stringOption(&o.podman.ConfigDir, "config-dir", "DIR", "the containers.conf.d directory for the drop-in (default /etc/containers/containers.conf.d)"),
 				stringOption(&o.podman.HooksDir, "hooks-dir", "DIR", "a directory only podman reads, for the hooks (default /etc/oshim/hooks.d/podman)"),
 			}},
-			{name: "containerd", summary: `a CRI runtime handler (default "oshim", for a Kubernetes RuntimeClass), a copy of the default runc handler's settings: appended to the config (versions 1, 2), or a drop-in plus an imports entry (version 3)`, options: []option{
-				stringOption(&o.containerd.Config, "config", "FILE", "containerd's config file"),
+			{name: "containerd", summary: `a CRI runtime handler (default "oshim", for a Kubernetes RuntimeClass), a copy of the default runc handler's settings, where the node's containerd layout keeps it: appended to the config (containerd 1.x), a drop-in plus an imports entry (2.x), the config template (k3s, rke2), a containerd.d drop-in (k0s)`, options: []option{
+				stringOption(&o.containerd.Config, "config", "FILE", "the config containerd reads (default: the layout's; "+install.DefaultContainerdConfig+" for plain containerd, whose version then decides 1.x or 2.x)"),
+				{name: "layout", arg: "LAYOUT", help: "auto (default: from the files found), " + strings.Join(layoutNames(), ", "), value: (*layoutValue)(&o.containerd.Layout), complete: "auto " + strings.Join(layoutNames(), " ")},
 				stringOption(&o.containerd.Handler, "handler", "NAME", "the runtime handler's name (a RuntimeClass's handler)"),
-				stringOption(&o.containerd.DropIn, "drop-in", "FILE", "the drop-in for config version 3 (default conf.d/50-oshim.toml beside --config)"),
+				stringOption(&o.containerd.DropIn, "drop-in", "FILE", "the drop-in for containerd 2.x (default conf.d/50-oshim.toml beside --config) and k0s (containerd.d/50-oshim.toml)"),
 			}},
 			{name: "crio", aliases: []string{"cri-o"}, summary: "a crio.conf.d drop-in with the runtime handler", options: []option{
 				stringOption(&o.crio.Dir, "dir", "DIR", "CRI-O's drop-in directory"),
@@ -135,4 +137,23 @@ func oshimPath(flagValue, root string) (string, error) {
 		return "", fmt.Errorf("resolve %s: %w", exe, err)
 	}
 	return filepath.Abs(exe)
+}
+
+// layoutValue is --layout: a containerd layout, or auto.
+type layoutValue install.Layout
+
+func (l *layoutValue) Set(v string) error {
+	parsed, err := install.ParseLayout(v)
+	*l = layoutValue(parsed)
+	return err
+}
+
+func (l *layoutValue) String() string { return string(*l) }
+
+func layoutNames() []string {
+	names := make([]string, len(install.Layouts))
+	for i, l := range install.Layouts {
+		names[i] = string(l)
+	}
+	return names
 }

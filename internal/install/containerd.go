@@ -34,6 +34,15 @@ type Containerd struct {
 	Binary string
 	// AdminConfig is oshim's config, written from the preset when missing (none when empty).
 	AdminConfig string
+	// Layout is where the node keeps containerd's config; detected when empty (plain
+	// containerd, its version deciding, when Config is given).
+	Layout Layout
+
+	// layout is Layout, or the one detected; empty for plain containerd by version.
+	layout Layout
+	// replaceOwn says the handler found in the config containerd reads is the one the
+	// previous install wrote (k3s and k0s generate that config from oshim's files).
+	replaceOwn bool
 }
 
 // Engine implements Target.
@@ -43,10 +52,13 @@ func (c *Containerd) Engine() string { return "containerd" }
 func (c *Containerd) Key() string { return c.config() }
 
 func (c *Containerd) config() string {
-	if c.Config == "" {
-		return DefaultContainerdConfig
+	switch {
+	case c.Config != "":
+		return c.Config
+	case layoutConfig[c.layout] != "":
+		return layoutConfig[c.layout]
 	}
-	return c.Config
+	return DefaultContainerdConfig
 }
 
 func (c *Containerd) handler() string {
@@ -57,10 +69,14 @@ func (c *Containerd) handler() string {
 }
 
 func (c *Containerd) dropIn() string {
-	if c.DropIn == "" {
-		return filepath.Join(filepath.Dir(c.config()), "conf.d", "50-oshim.toml")
+	switch {
+	case c.DropIn != "":
+		return c.DropIn
+	case c.layout == LayoutK0s:
+		// k0s reads only *.toml files there.
+		return filepath.Join(k0sDropInDir(c.config()), "50-oshim.toml")
 	}
-	return c.DropIn
+	return filepath.Join(filepath.Dir(c.config()), "conf.d", "50-oshim.toml")
 }
 
 // criPlugin is the table that holds the CRI runtimes in each config version.
@@ -95,11 +111,31 @@ func (c *Containerd) plan(h Host, prev *Manifest) (*plan, error) {
 		return nil, fmt.Errorf("handler %q: use letters, digits, '.', '_' and '-'", c.handler())
 	}
 	cfgPath := c.config()
-	p := &plan{binary: c.Binary}
+	p := &plan{binary: c.Binary, next: c.next()}
 	p.wants = append(p.wants, adminConfigWants(c.AdminConfig)...)
+	if c.layout != LayoutDetect {
+		p.notes = append(p.notes, fmt.Sprintf("containerd layout: %s (%s)", c.layout, cfgPath))
+	}
+	switch c.layout {
+	case LayoutK3s, LayoutRKE2:
+		return p, c.planTemplate(h, prev, p)
+	case LayoutK0s:
+		return p, c.planK0s(h, prev, p)
+	}
 	base, cur, err := baseContent(h, cfgPath, prev)
 	if err != nil {
 		return nil, err
+	}
+	if !cur.exists && c.layout == LayoutContainerd2 {
+		// containerd 2.x runs on built-in defaults: a config that only imports the drop-in.
+		block, _, err := c.block(h, cfgPath, 3, map[string]any{"version": int64(3)}, &p.notes)
+		if err != nil {
+			return nil, err
+		}
+		p.wants = append(p.wants,
+			want{path: c.dropIn(), what: "containerd drop-in", mode: 0o644, data: []byte("version = 3\n" + block)},
+			want{path: cfgPath, what: "containerd config", mode: 0o644, data: []byte("version = 3\nimports = [" + tomlString(c.dropIn()) + "]\n")})
+		return p, nil
 	}
 	if !cur.exists {
 		// containerd runs on built-in defaults; version 2 is read by 1.x and migrated by 2.x.
@@ -108,7 +144,6 @@ func (c *Containerd) plan(h Host, prev *Manifest) (*plan, error) {
 			return nil, err
 		}
 		p.wants = append(p.wants, want{path: cfgPath, what: "containerd config", mode: 0o644, data: []byte("version = 2\n" + block)})
-		p.next = c.next()
 		return p, nil
 	}
 	doc, err := decodeTOML(base)
@@ -119,6 +154,12 @@ func (c *Containerd) plan(h Host, prev *Manifest) (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfgPath, err)
 	}
+	switch {
+	case c.layout == LayoutContainerd1 && version == 3:
+		return nil, fmt.Errorf("%s is config version 3 (containerd 2.x): use --layout containerd2", cfgPath)
+	case c.layout == LayoutContainerd2 && version < 3:
+		return nil, fmt.Errorf("%s is config version %d (containerd 1.x): use --layout containerd1", cfgPath, version)
+	}
 	block, added, err := c.block(h, cfgPath, version, doc, &p.notes)
 	if err != nil {
 		return nil, err
@@ -128,7 +169,6 @@ func (c *Containerd) plan(h Host, prev *Manifest) (*plan, error) {
 			path: cfgPath, what: "containerd config", edit: &Edit{Kind: EditAppend, Value: block},
 			check: func(out []byte) error { return c.checkEdit(base, out, version, added, nil) },
 		})
-		p.next = c.next()
 		return p, nil
 	}
 	p.wants = append(p.wants, want{path: c.dropIn(), what: "containerd drop-in", mode: 0o644, data: []byte("version = 3\n" + block)})
@@ -144,12 +184,15 @@ func (c *Containerd) plan(h Host, prev *Manifest) (*plan, error) {
 			check: func(out []byte) error { return c.checkEdit(base, out, version, nil, []string{c.dropIn()}) },
 		})
 	}
-	p.next = c.next()
 	return p, nil
 }
 
 func (c *Containerd) next() string {
-	return fmt.Sprintf("restart containerd to load the runtime handler %q (systemctl restart containerd; running containers keep running), then create a RuntimeClass with handler: %s (install/kubernetes/runtimeclass.yaml)", c.handler(), c.handler())
+	how, ok := layoutRestart[c.layout]
+	if !ok {
+		how = layoutRestart[LayoutContainerd1]
+	}
+	return fmt.Sprintf("restart containerd to load the runtime handler %q (%s; running containers keep running), then create a RuntimeClass with handler: %s (install/kubernetes/runtimeclass.yaml)", c.handler(), how, c.handler())
 }
 
 // block returns the TOML text of the handler and the names of the runtimes it defines.
@@ -160,6 +203,9 @@ func (c *Containerd) block(h Host, cfgPath string, version int64, doc map[string
 		return "", nil, err
 	}
 	runtimes := table(cri, "runtimes")
+	if c.replaceOwn {
+		delete(runtimes, c.handler())
+	}
 	if _, ok := runtimes[c.handler()]; ok {
 		return "", nil, fmt.Errorf("%s: a runtime handler %q is already configured: remove it, or pass another --handler", cfgPath, c.handler())
 	}

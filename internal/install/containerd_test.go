@@ -23,6 +23,7 @@ func TestContainerd(t *testing.T) {
 		podAnnots   []string
 		runcAdded   bool
 		notes       []string
+		layout      Layout
 	}{
 		{
 			description: "containerd 1.6 default config copies runc's options",
@@ -96,7 +97,8 @@ func TestContainerd(t *testing.T) {
 			podAnnots:  annotation.Requests,
 		},
 		{
-			description: "no config at all gets a version 2 config with runc spelled out",
+			description: "no config at all, layout containerd1: a version 2 config with runc spelled out",
+			layout:      LayoutContainerd1,
 			version:     2,
 			options:     map[string]any{"BinaryName": testBinary},
 			podAnnots:   annotation.Requests,
@@ -106,7 +108,7 @@ func TestContainerd(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.description, func(t *testing.T) {
 			root := newRoot(t, tc.files)
-			tgt := &Containerd{Binary: testBinary, AdminConfig: "/etc/oshim/config.toml"}
+			tgt := &Containerd{Binary: testBinary, AdminConfig: "/etc/oshim/config.toml", Layout: tc.layout}
 			out := mustOp(t, Install, tgt, root, true)
 			for _, n := range tc.notes {
 				if !strings.Contains(out, n) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/oshim/oshim/internal/annotation"
+	"github.com/oshim/oshim/internal/ociruntime"
 )
 
 // DefaultCrioDir is CRI-O's drop-in directory.
@@ -63,6 +64,8 @@ func (c *Crio) plan(h Host, prev *Manifest) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// CRI-O's default runtime, to tell the admin which runtime oshim's config should name.
+	defRuntime, runtimePaths := "", map[string]string{}
 	for _, f := range append([]string{crioConf}, files...) {
 		if f == dropIn && prev.record(f) != nil {
 			continue
@@ -81,6 +84,16 @@ func (c *Crio) plan(h Host, prev *Manifest) (*plan, error) {
 		if table(m, "crio", "runtime", "runtimes", c.handler()) != nil {
 			return nil, fmt.Errorf("%s already configures the runtime handler %q: remove it, or pass another --handler", f, c.handler())
 		}
+		if d, ok := table(m, "crio", "runtime")["default_runtime"].(string); ok {
+			defRuntime = d
+		}
+		for name, v := range table(m, "crio", "runtime", "runtimes") {
+			if rt, ok := v.(map[string]any); ok {
+				if rp, ok := rt["runtime_path"].(string); ok {
+					runtimePaths[name] = rp
+				}
+			}
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# oshim: the CRI-O runtime handler %q (a RuntimeClass with handler: %s selects it).\n", c.handler(), c.handler())
@@ -97,6 +110,9 @@ func (c *Crio) plan(h Host, prev *Manifest) (*plan, error) {
 		return nil, err
 	}
 	p := &plan{binary: c.Binary}
+	if defRuntime != "" && runtimePaths[defRuntime] != "" {
+		p.notes = append(p.notes, fmt.Sprintf("CRI-O's default runtime %q runs %s; oshim runs the runtime its config names (runtime = ...), else the first of crun and runc on PATH, then in %s", defRuntime, runtimePaths[defRuntime], strings.Join(ociruntime.PackagedDirs(), ", ")))
+	}
 	p.wants = append(adminConfigWants(c.AdminConfig), want{path: dropIn, what: "CRI-O drop-in", mode: 0o644, data: []byte(b.String())})
 	p.next = fmt.Sprintf("restart CRI-O to load the runtime handler %q (systemctl restart crio), then create a RuntimeClass with handler: %s (install/kubernetes/runtimeclass.yaml)", c.handler(), c.handler())
 	return p, nil

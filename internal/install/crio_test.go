@@ -76,3 +76,16 @@ func TestCrio(t *testing.T) {
 		})
 	}
 }
+
+// TestCrioPackagedRuntime: CRI-O's packages run crun from /usr/libexec/crio, off PATH;
+// install says which runtime CRI-O uses and where oshim looks.
+func TestCrioPackagedRuntime(t *testing.T) {
+	root := newRoot(t, map[string]string{
+		crioConf:                        "[crio.runtime]\ndefault_runtime = \"crun\"\n",
+		"/etc/crio/crio.conf.d/10-crun": "[crio.runtime.runtimes.crun]\nruntime_path = \"/usr/libexec/crio/crun\"\n",
+	})
+	out := mustOp(t, Install, &Crio{Binary: testBinary}, root, true)
+	if !strings.Contains(out, `CRI-O's default runtime "crun" runs /usr/libexec/crio/crun`) || !strings.Contains(out, "then in /usr/libexec/crio") {
+		t.Errorf("install does not say which runtime CRI-O runs:\n%s", out)
+	}
+}

@@ -17,6 +17,19 @@ type Target interface {
 	plan(h Host, prev *Manifest) (*plan, error)
 }
 
+// resolver is a Target that reads the host to settle what it is about (containerd's
+// layout) before its manifest is looked up.
+type resolver interface {
+	resolve(h Host) error
+}
+
+func resolveTarget(t Target, h Host) error {
+	if r, ok := t.(resolver); ok {
+		return r.resolve(h)
+	}
+	return nil
+}
+
 // plan is what one install wants on disk.
 type plan struct {
 	binary string

@@ -35,6 +35,9 @@ func (o Options) stateDir() string {
 // Install registers oshim with the target's engine. Run twice, the second run changes
 // nothing and says so.
 func Install(t Target, o Options) error {
+	if err := resolveTarget(t, o.Host); err != nil {
+		return err
+	}
 	mpath := manifestPath(o.stateDir(), t.Engine(), t.Key())
 	prev, err := loadManifest(o.Host, mpath)
 	if err != nil {
@@ -97,6 +100,9 @@ func Install(t Target, o Options) error {
 // since), files it edited get their original bytes back (or, when changed since, lose
 // just what install added).
 func Uninstall(t Target, o Options) error {
+	if err := resolveTarget(t, o.Host); err != nil {
+		return err
+	}
 	mpath := manifestPath(o.stateDir(), t.Engine(), t.Key())
 	m, err := loadManifest(o.Host, mpath)
 	if err != nil {

@@ -115,8 +115,13 @@ func TestPresetConfigLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("install/presets/config.toml: %v", err)
 	}
-	if len(c.Contracts) != 1 || c.Contracts[0].Name != "sandbox-supervisor" {
-		t.Fatalf("contracts = %+v, want sandbox-supervisor", c.Contracts)
+	if len(c.Contracts) != 2 || c.Contracts[0].Name != "sandbox-supervisor" || c.Contracts[1].Name != "clear-on-request" {
+		t.Fatalf("contracts = %+v, want sandbox-supervisor and clear-on-request", c.Contracts)
+	}
+	// The node installer's probe asks for a cleared bounding set and nothing else.
+	if p := c.Contracts[1]; string(p.Bounding) != "clear" || len(p.Require) != 0 || !p.NoNewPrivs ||
+		!p.Match.Matches("/usr/local/bin/oshim", map[string]string{"io.oshim.bounding": "clear"}) || p.Match.Matches("/bin/sh", nil) {
+		t.Errorf("clear-on-request = %+v", p)
 	}
 	k := c.Contracts[0]
 	if string(k.OnSkew) != "repair" || string(k.Bounding) != "spec" || len(k.Require) != 1 || caps.Cap(k.Require[0]).String() != "CAP_SETPCAP" ||
@@ -130,6 +135,9 @@ func TestPresetConfigLoads(t *testing.T) {
 	var second []string
 	on := false
 	for _, line := range strings.Split(string(presets.Config), "\n") {
+		if on && line == "" {
+			break
+		}
 		on = on || strings.HasPrefix(line, "# [[contract]]")
 		if on && strings.HasPrefix(line, "# ") {
 			second = append(second, strings.TrimPrefix(line, "# "))

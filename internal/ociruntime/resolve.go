@@ -20,14 +20,14 @@ var defaults = [...]string{"crun", "runc"}
 func Defaults() []string { return defaults[:] }
 
 // Resolve returns the absolute path of the real runtime: env OSHIM_RUNTIME, else the
-// config's runtime, else the first of Defaults on PATH. It refuses to resolve to the
-// running binary itself, which would make every call loop.
+// config's runtime, else the first of Defaults on PATH, else in packagedDirs. It
+// refuses to resolve to the running binary itself, which would make every call loop.
 func Resolve(configured string) (Runtime, error) {
-	path, err := resolve(configured)
+	path, err := resolve(configured, packagedDirs[:])
 	return Runtime{Path: path}, err
 }
 
-func resolve(configured string) (string, error) {
+func resolve(configured string, dirs []string) (string, error) {
 	name, from := configured, "config runtime"
 	if v := os.Getenv(EnvRuntime); v != "" {
 		name, from = v, EnvRuntime
@@ -40,15 +40,10 @@ func resolve(configured string) (string, error) {
 			return "", fmt.Errorf("%s = %q: %w", from, name, err)
 		}
 	} else {
-		for _, n := range defaults {
-			if path, err = lookPath(n); err == nil {
-				break
-			}
-		}
+		path, from = lookDefaults(dirs)
 		if path == "" {
-			return "", fmt.Errorf("no OCI runtime found: none of %v is on PATH (install crun or runc, or set runtime in the config or %s)", defaults, EnvRuntime)
+			return "", fmt.Errorf("no OCI runtime found: none of %v is on PATH or in %v (install crun or runc, or set runtime in the config or %s)", defaults, dirs, EnvRuntime)
 		}
-		from = "PATH"
 	}
 	if path, err = filepath.Abs(path); err != nil {
 		return "", fmt.Errorf("resolve runtime %s: %w", path, err)
@@ -57,6 +52,31 @@ func resolve(configured string) (string, error) {
 		return "", fmt.Errorf("%s resolves to %s: %w", from, path, err)
 	}
 	return path, nil
+}
+
+// packagedDirs are searched for the defaults after PATH: CRI-O's packages put their
+// crun and runc in /usr/libexec/crio, off PATH, and CRI-O runs oshim with its own PATH.
+var packagedDirs = [...]string{"/usr/libexec/crio"}
+
+// PackagedDirs returns the directories searched for crun and runc after PATH.
+func PackagedDirs() []string { return packagedDirs[:] }
+
+// lookDefaults returns the first of Defaults on PATH, else in PackagedDirs, and where
+// it was found; "" when none is anywhere.
+func lookDefaults(dirs []string) (path, from string) {
+	for _, n := range defaults {
+		if p, err := lookPath(n); err == nil {
+			return p, "PATH"
+		}
+	}
+	for _, dir := range dirs {
+		for _, n := range defaults {
+			if p, err := exec.LookPath(filepath.Join(dir, n)); err == nil {
+				return p, dir
+			}
+		}
+	}
+	return "", ""
 }
 
 var errLoop = errors.New("that is oshim itself, which would call itself forever; point it at crun or runc")

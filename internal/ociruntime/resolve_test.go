@@ -2,6 +2,7 @@ package ociruntime
 
 import (
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -36,5 +37,22 @@ func TestLookPathWithoutPATH(t *testing.T) {
 				t.Fatalf("lookPath(%q) = %q, %v; want an absolute path to %s", tc.name, got, err, tc.wantBase)
 			}
 		})
+	}
+}
+
+// TestResolvePackagedDirs covers CRI-O's packages, which keep crun and runc off PATH.
+func TestResolvePackagedDirs(t *testing.T) {
+	dir := t.TempDir()
+	runc := filepath.Join(dir, "runc")
+	if err := os.WriteFile(runc, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv(EnvRuntime, "")
+	if got, err := resolve("", []string{filepath.Join(dir, "missing"), dir}); err != nil || got != runc {
+		t.Fatalf("resolve = %q, %v; want %s", got, err, runc)
+	}
+	if got, err := resolve("", nil); err == nil {
+		t.Fatalf("Resolve = %q with no runtime anywhere, want an error", got)
 	}
 }

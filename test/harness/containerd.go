@@ -25,6 +25,8 @@ type Containerd struct {
 	Pid      int
 
 	logPath string
+	argv    []string      // the daemon's command line, in its mount namespace
+	env     []string      // added to the test's environment
 	done    chan struct{} // closed when the daemon has exited
 	cgroups []string      // cgroup paths (below each v1 hierarchy) owned by the test's containers
 }
@@ -53,6 +55,19 @@ func containerdRuncRoot(dir string) string { return filepath.Join(dir, "runc") }
 // and reported as errors, their sockets in /run/containerd/s removed.
 func StartContainerd(t testing.TB, dir, config string, env []string) *Containerd {
 	t.Helper()
+	return StartContainerdWith(t, dir, config, env, nil)
+}
+
+// Bind is a bind mount made in a private containerd's mount namespace before it
+// starts: Source (a host path) appears at Target for the daemon, its shims and the
+// runtimes they run, and for nothing else on the machine.
+type Bind struct{ Source, Target string }
+
+// StartContainerdWith is StartContainerd with binds: a test stands in for a node's
+// directories (say /usr/local/bin, where an installer put oshim) without touching the
+// machine's own. Each target must exist.
+func StartContainerdWith(t testing.TB, dir, config string, env []string, binds []Bind) *Containerd {
+	t.Helper()
 	bin := lookPath(t, "containerd", "containerd")
 	lookPath(t, "ctr", "containerd")
 	c := &Containerd{
@@ -61,35 +76,61 @@ func StartContainerd(t testing.TB, dir, config string, env []string) *Containerd
 		RuncRoot: containerdRuncRoot(dir),
 		FifoDir:  filepath.Join(dir, "fifo"),
 		logPath:  filepath.Join(dir, "containerd.log"),
-		done:     make(chan struct{}),
+		env:      env,
 	}
 	for _, d := range []string{c.RuncRoot, c.FifoDir} {
 		if err := os.MkdirAll(d, 0o711); err != nil {
 			t.Fatal(err)
 		}
 	}
-	log, err := os.Create(c.logPath)
+	script := wrapper
+	for i := len(binds) - 1; i >= 0; i-- {
+		script = "mount --bind " + shellQuote([]string{binds[i].Source, binds[i].Target}) + " || exit 125; " + script
+	}
+	c.argv = []string{"unshare", "-m", "sh", "-c", script, "sh", bin, "--config", config}
+	c.start(t)
+	t.Cleanup(func() { c.cleanup(t) })
+	return c
+}
+
+// start starts the daemon and waits until it answers.
+func (c *Containerd) start(t testing.TB) {
+	t.Helper()
+	// Appended to: a restarted daemon's log follows the earlier one's.
+	log, err := os.OpenFile(c.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer log.Close()
-	cmd := exec.Command("unshare", "-m", "sh", "-c", wrapper, "sh", bin, "--config", config)
-	cmd.Env = append(environ(), env...)
+	cmd := exec.Command(c.argv[0], c.argv[1:]...)
+	cmd.Env = append(environ(), c.env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start containerd: %v", err)
 	}
 	// unshare and sh exec, so the pid is containerd's.
 	c.Pid = cmd.Process.Pid
+	done := make(chan struct{})
+	c.done = done
 	go func() {
 		cmd.Wait()
-		close(c.done)
+		close(done)
 	}()
-	t.Cleanup(func() { c.cleanup(t) })
-	t.Logf("containerd pid %d, config %s, env %v", c.Pid, config, env)
+	t.Logf("containerd pid %d: %s, env %v", c.Pid, shellQuote(c.argv), c.env)
 	c.waitReady(t)
-	return c
 }
+
+// Restart stops the daemon by its pid, unless it has exited already, and starts it
+// again with the same config, as a service manager restarts it: the containers and
+// their shims keep running, and the daemon recovers them.
+func (c *Containerd) Restart(t testing.TB) {
+	t.Helper()
+	stopDaemon(t, "containerd", c.Pid, c.done, containerdTimeout)
+	c.start(t)
+}
+
+// Exited is closed once the daemon started last has exited, whoever stopped it.
+func (c *Containerd) Exited() <-chan struct{} { return c.done }
 
 // waitReady waits until `ctr version` gets an answer from the daemon.
 func (c *Containerd) waitReady(t testing.TB) {

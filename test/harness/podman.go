@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // PodmanUser is the account rootless podman runs as; NewPodman creates it with
@@ -197,7 +198,13 @@ func (p *Podman) global() []string {
 // Argv returns the command line that runs `podman GLOBAL args...`, through `su`
 // for a rootless podman.
 func (p *Podman) Argv(args ...string) []string {
-	return p.Shell(shellQuote(append(append([]string{p.bin}, p.global()...), args...)))
+	return p.Shell(p.CommandLine(args...))
+}
+
+// CommandLine returns `podman GLOBAL args...` as one shell word list, for scripts that
+// run this podman themselves (inside Shell, which supplies its environment).
+func (p *Podman) CommandLine(args ...string) string {
+	return shellQuote(append(append([]string{p.bin}, p.global()...), args...))
 }
 
 // Shell returns the command line that runs the shell command line cmd with the
@@ -259,9 +266,16 @@ func (p *Podman) cleanup(t testing.TB) {
 			}
 		}
 	}
-	if err := os.RemoveAll(p.Dir); err != nil {
-		t.Errorf("cleanup: %v", err)
+	// conmon runs podman's exit command (`podman container cleanup`) when a container
+	// ends, and that process may still write to the storage after rm returned.
+	var err error
+	for range 20 {
+		if err = os.RemoveAll(p.Dir); err == nil {
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
+	t.Errorf("cleanup: %v", err)
 }
 
 // UnprivilegedUser returns the name and uid of an ordinary local account (PodmanUser,

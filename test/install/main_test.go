@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oshim/oshim/test/harness"
 )
 
 // oshimBin is the oshim binary built for these tests.
@@ -29,7 +31,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build oshim: %v\n%s", err, out)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := harness.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

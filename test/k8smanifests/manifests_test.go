@@ -8,18 +8,27 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	nodev1 "k8s.io/api/node/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/yaml"
 )
 
 const dir = "../../install/kubernetes"
+
+// readyLabel is what the installer sets once oshim works on a node, and the RuntimeClass
+// requires.
+const readyLabel = "oshim.io/ready"
+
+// installer is the script the DaemonSet runs, in the image Containerfile builds.
+const installer = "/usr/local/bin/oshim-installer"
 
 // documents returns the YAML documents of a manifest file.
 func documents(t *testing.T, name string) [][]byte {
@@ -67,6 +76,12 @@ func decode(t *testing.T, doc []byte) any {
 		obj = &appsv1.DaemonSet{}
 	case "node.k8s.io/v1 RuntimeClass":
 		obj = &nodev1.RuntimeClass{}
+	case "v1 ServiceAccount":
+		obj = &corev1.ServiceAccount{}
+	case "rbac.authorization.k8s.io/v1 ClusterRole":
+		obj = &rbacv1.ClusterRole{}
+	case "rbac.authorization.k8s.io/v1 ClusterRoleBinding":
+		obj = &rbacv1.ClusterRoleBinding{}
 	default:
 		t.Fatalf("unexpected %s %s", tm.APIVersion, tm.Kind)
 	}
@@ -94,13 +109,13 @@ func TestManifests(t *testing.T) {
 		description string
 		check       func(t *testing.T)
 	}{
-		{"runtimeclass.yaml is a RuntimeClass with handler oshim", func(t *testing.T) {
+		{"runtimeclass.yaml is a RuntimeClass with handler oshim, offered where the installer's probe passed", func(t *testing.T) {
 			rc := only[*nodev1.RuntimeClass](t, objects["runtimeclass.yaml"])
 			if rc.Name != "oshim" || rc.Handler != "oshim" {
 				t.Errorf("name %q handler %q", rc.Name, rc.Handler)
 			}
-			if rc.Scheduling == nil || rc.Scheduling.NodeSelector["oshim.io/enabled"] != "true" {
-				t.Errorf("scheduling = %+v: pods must land on nodes the installer ran on", rc.Scheduling)
+			if rc.Scheduling == nil || len(rc.Scheduling.NodeSelector) != 1 || rc.Scheduling.NodeSelector[readyLabel] != "true" {
+				t.Errorf("scheduling = %+v: pods must land only on nodes the installer labelled %s=true", rc.Scheduling, readyLabel)
 			}
 		}},
 		{"example-pod.yaml runs through the RuntimeClass", func(t *testing.T) {
@@ -113,7 +128,7 @@ func TestManifests(t *testing.T) {
 				t.Errorf("command %q does not match the preset contract", c.Command)
 			}
 		}},
-		{"node-installer.yaml installs on the labelled nodes", func(t *testing.T) {
+		{"node-installer.yaml installs on the opted-in nodes, as the installer script expects", func(t *testing.T) {
 			ds := find[*appsv1.DaemonSet](t, objects["node-installer.yaml"])
 			if ds.Namespace != "oshim-system" || ds.Spec.Selector == nil {
 				t.Fatalf("namespace %q selector %v", ds.Namespace, ds.Spec.Selector)
@@ -126,35 +141,67 @@ func TestManifests(t *testing.T) {
 			if spec.NodeSelector["oshim.io/enabled"] != "true" {
 				t.Errorf("nodeSelector = %v", spec.NodeSelector)
 			}
-			checkContainers(t, spec.InitContainers)
+			if !spec.HostPID {
+				t.Error("hostPID is needed: RESTART_MODE=signal finds the engine's pid, systemd enters pid 1's namespaces")
+			}
 			checkContainers(t, spec.Containers)
-			init := spec.InitContainers[0]
-			script := strings.Join(init.Args, "\n")
-			for _, want := range []string{"oshim install \"$ENGINE\" --root /host --binary /usr/local/bin/oshim", "/host/etc/oshim/config.toml", "systemctl restart"} {
-				if !strings.Contains(script, want) {
-					t.Errorf("the install script lacks %q", want)
+			if len(spec.InitContainers) > 0 || len(spec.Containers) != 1 {
+				t.Fatalf("want one container, the installer: %d init containers, %d containers", len(spec.InitContainers), len(spec.Containers))
+			}
+			c := spec.Containers[0]
+			if strings.Join(c.Command, " ") != installer || len(c.Args) > 0 {
+				t.Errorf("command %q args %q, want %s", c.Command, c.Args, installer)
+			}
+			if p := c.ReadinessProbe; p == nil || p.Exec == nil || strings.Join(p.Exec.Command, " ") != installer+" ready" {
+				t.Errorf("readinessProbe = %+v, want exec %s ready", p, installer)
+			}
+			if c.SecurityContext == nil || c.SecurityContext.Privileged == nil || !*c.SecurityContext.Privileged {
+				t.Error("the installer container must be privileged")
+			}
+			env := map[string]corev1.EnvVar{}
+			for _, e := range c.Env {
+				env[e.Name] = e
+			}
+			for name, want := range map[string]string{"MODE": "install", "ENGINE": "containerd", "CONTAINERD_LAYOUT": "auto", "RESTART_MODE": "none"} {
+				if env[name].Value != want {
+					t.Errorf("env %s = %q, want %q", name, env[name].Value, want)
 				}
 			}
-			if init.SecurityContext == nil || init.SecurityContext.Privileged == nil || !*init.SecurityContext.Privileged {
-				t.Error("the install container must be privileged")
+			for name, path := range map[string]string{"NODE_NAME": "spec.nodeName", "POD_NAME": "metadata.name", "POD_NAMESPACE": "metadata.namespace"} {
+				if e := env[name]; e.ValueFrom == nil || e.ValueFrom.FieldRef == nil || e.ValueFrom.FieldRef.FieldPath != path {
+					t.Errorf("env %s must come from %s: %+v", name, path, e)
+				}
 			}
 			volumes := map[string]corev1.Volume{}
 			for _, v := range spec.Volumes {
 				volumes[v.Name] = v
 			}
-			for _, c := range append(spec.InitContainers, spec.Containers...) {
-				for _, m := range c.VolumeMounts {
-					if _, ok := volumes[m.Name]; !ok {
-						t.Errorf("container %s mounts the undefined volume %s", c.Name, m.Name)
-					}
+			// Each mount point the script uses, and what it must be: a host directory, the
+			// ConfigMap, or the status directory the readiness probe reads.
+			mounts := map[string]string{}
+			for _, m := range c.VolumeMounts {
+				v, ok := volumes[m.Name]
+				switch {
+				case !ok:
+					t.Errorf("the container mounts the undefined volume %s", m.Name)
+				case v.HostPath != nil:
+					mounts[m.MountPath] = "host:" + v.HostPath.Path
+				case v.ConfigMap != nil:
+					mounts[m.MountPath] = "configmap:" + v.ConfigMap.Name
+				case v.EmptyDir != nil:
+					mounts[m.MountPath] = "emptydir"
 				}
 			}
-			if v := volumes["host-etc"]; v.HostPath == nil || v.HostPath.Path != "/etc" {
-				t.Errorf("host-etc = %+v", v)
+			want := map[string]string{
+				"/host/etc": "host:/etc", "/host/usr/local/bin": "host:/usr/local/bin", "/host/var/lib": "host:/var/lib", "/host/run": "host:/run",
+				"/config": "configmap:oshim-config", "/run/oshim-installer": "emptydir",
+			}
+			if !reflect.DeepEqual(mounts, want) {
+				t.Errorf("mounts = %v, want %v (test/install runs the script with the same)", mounts, want)
 			}
 			cm := find[*corev1.ConfigMap](t, objects["node-installer.yaml"])
-			if v := volumes["config"]; v.ConfigMap == nil || v.ConfigMap.Name != cm.Name || cm.Namespace != ds.Namespace {
-				t.Errorf("the config volume %+v does not name the ConfigMap %s/%s", v, cm.Namespace, cm.Name)
+			if cm.Namespace != ds.Namespace {
+				t.Errorf("the ConfigMap is in %s", cm.Namespace)
 			}
 			preset, err := os.ReadFile("../../install/presets/config.toml")
 			if err != nil {
@@ -162,6 +209,48 @@ func TestManifests(t *testing.T) {
 			}
 			if cm.Data["config.toml"] != string(preset) {
 				t.Error("the ConfigMap's config.toml differs from install/presets/config.toml")
+			}
+		}},
+		{"the installer's service account may get and patch nodes, nothing else", func(t *testing.T) {
+			objs := objects["node-installer.yaml"]
+			ds := find[*appsv1.DaemonSet](t, objs)
+			sa := find[*corev1.ServiceAccount](t, objs)
+			role := find[*rbacv1.ClusterRole](t, objs)
+			binding := find[*rbacv1.ClusterRoleBinding](t, objs)
+			if ds.Spec.Template.Spec.ServiceAccountName != sa.Name || sa.Namespace != ds.Namespace {
+				t.Errorf("the DaemonSet runs as %q, the ServiceAccount is %s/%s", ds.Spec.Template.Spec.ServiceAccountName, sa.Namespace, sa.Name)
+			}
+			want := []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"nodes"}, Verbs: []string{"get", "patch"}}}
+			if !reflect.DeepEqual(role.Rules, want) || role.AggregationRule != nil {
+				t.Errorf("rules = %+v, want %+v", role.Rules, want)
+			}
+			if binding.RoleRef != (rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: role.Name}) ||
+				!reflect.DeepEqual(binding.Subjects, []rbacv1.Subject{{Kind: "ServiceAccount", Name: sa.Name, Namespace: sa.Namespace}}) {
+				t.Errorf("binding = %+v", binding)
+			}
+		}},
+		{"the manifests name the installer image in one place, which make installer-image builds", func(t *testing.T) {
+			var images []string
+			for _, objs := range objects {
+				for _, o := range objs {
+					if ds, ok := o.(*appsv1.DaemonSet); ok {
+						for _, c := range append(ds.Spec.Template.Spec.InitContainers, ds.Spec.Template.Spec.Containers...) {
+							images = append(images, c.Image)
+						}
+					}
+				}
+			}
+			if len(images) != 1 || !strings.Contains(images[0], "oshim-installer") {
+				t.Errorf("images = %q, want one oshim-installer image", images)
+			}
+		}},
+		{"the script's label and the RuntimeClass's selector agree", func(t *testing.T) {
+			script, err := os.ReadFile(filepath.Join(dir, "oshim-installer"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(script), "READY_LABEL=${READY_LABEL:-"+readyLabel+"}") {
+				t.Errorf("oshim-installer does not label nodes %s by default", readyLabel)
 			}
 		}},
 	}
