@@ -6,7 +6,8 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 BIN       := bin/oshim
 PKGS      := crun runc podman conmon uidmap slirp4netns fuse-overlayfs catatonit \
-             busybox-static libcap2-bin jq containerd iproute2 util-linux
+             busybox-static libcap2-bin jq containerd iproute2 util-linux \
+             gcc libc6-dev make strace
 FUZZTIME  ?= 10s
 # Flags for test/bench and test/conformance; see `go run ./test/bench -h`.
 BENCHFLAGS       ?=
@@ -16,8 +17,11 @@ CONFORMANCEFLAGS ?=
 
 all: build
 
+# build makes bin/oshim and, beside it where oshim looks for it, bin/oshim-init: the
+# in-container init, a static C program (internal/initproc/oshim-init).
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/oshim
+	$(MAKE) -s -C internal/initproc/oshim-init O=$(CURDIR)/bin VERSION=$(VERSION)
 
 # deps installs the Debian packages the demo and the end-to-end tests run (as root).
 deps:

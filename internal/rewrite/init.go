@@ -44,7 +44,7 @@ func injectInit(o *spec.Object, pl *Plan, workload []string, source string) erro
 // unwrapInit strips an init prefix a spec already carries, whoever put it there: the
 // init's options come from the contract, never from the spec.
 func unwrapInit(args []string) []string {
-	if len(args) < 2 || args[0] != initproc.Binary || args[1] != "init" {
+	if len(args) == 0 || args[0] != initproc.Binary {
 		return args
 	}
 	for i, a := range args {
