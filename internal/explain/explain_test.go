@@ -96,7 +96,7 @@ func TestExplain(t *testing.T) {
 			check: func(t *testing.T, ex *Explanation) {
 				rw := ex.Rewrite
 				want(t, rw.ClearBounding && len(rw.Lent) == 0 && len(rw.Dropped) == 0, "rewrite %+v", rw)
-				want(t, len(rw.Mounts) == 2 && rw.Args[0] == "/dev/.oshim/oshim" && rw.Args[len(rw.Args)-1] == supervisor, "args %v mounts %v", rw.Args, rw.Mounts)
+				want(t, len(rw.Mounts) == 2 && rw.Args[0] == "/dev/.oshim/init" && rw.Args[len(rw.Args)-1] == supervisor, "args %v mounts %v", rw.Args, rw.Mounts)
 				all := []string{"CAP_KILL", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE"}
 				w := ex.Caps.Workload
 				want(t, len(w.Bounding) == 0 && slices.Equal(w.Effective, all) && slices.Equal(w.Inheritable, all), "workload %+v", w)

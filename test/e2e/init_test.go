@@ -268,34 +268,36 @@ func fileDigest(t *testing.T, path string) string {
 }
 
 // TestInitTamper: a container holding CAP_SYS_ADMIN remounts its init read-write and
-// overwrites it; neither the host's oshim nor another running container's init changes.
+// overwrites it; neither the host's oshim-init nor another running container's init
+// changes.
 func TestInitTamper(t *testing.T) {
 	for _, rt := range runtimes {
 		t.Run(rt, func(t *testing.T) {
 			t.Parallel()
 			oshim := harness.Oshim(t)
-			hostBefore := fileDigest(t, oshim)
+			hostInit := harness.Init(t)
+			hostBefore := fileDigest(t, hostInit)
 
 			other := capdumpBundle(t, rt)
 			oc := harness.Start(t, initEnv(t, other, clearContract()), oshim, other)
 			oc.WaitOutput(t, "\n")
-			otherInit := fmt.Sprintf("/proc/%d/root/dev/.oshim/oshim", oc.Pid)
+			otherInit := fmt.Sprintf("/proc/%d/root/dev/.oshim/init", oc.Pid)
 			otherBefore := fileDigest(t, otherInit)
 
 			b := capdumpBundle(t, rt)
 			b.Install(t, harness.Binary(t, "./test/workload/capdump"), supervisorPath)
-			b.SetArgs(t, "/bin/sh", "-c", "mount -o remount,bind,rw /dev/.oshim/oshim && chmod u+w /dev/.oshim/oshim && echo tampered > /dev/.oshim/oshim && echo written && sleep 600")
+			b.SetArgs(t, "/bin/sh", "-c", "mount -o remount,bind,rw /dev/.oshim/init && chmod u+w /dev/.oshim/init && echo tampered > /dev/.oshim/init && echo written && sleep 600")
 			// The shell is not the contract's command: select the contract by rule on
 			// the annotation instead, and give the container CAP_SYS_ADMIN.
 			b.Jq(t, `.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"]) | .annotations["tamper"] = "yes"`)
 			contract := clearContract() + "\n[[contract]]\nname = \"tamper\"\nbounding = \"clear\"\n[contract.match]\nannotations = { '^tamper$' = '^yes$' }\n"
 			c := harness.Start(t, initEnv(t, b, contract), oshim, b)
 			c.WaitOutput(t, "written")
-			if got := fileDigest(t, fmt.Sprintf("/proc/%d/root/dev/.oshim/oshim", c.Pid)); got == otherBefore {
+			if got := fileDigest(t, fmt.Sprintf("/proc/%d/root/dev/.oshim/init", c.Pid)); got == otherBefore {
 				t.Fatalf("the tampering container's init is unchanged: the test did not tamper")
 			}
-			if got := fileDigest(t, oshim); got != hostBefore {
-				t.Errorf("the host's oshim changed")
+			if got := fileDigest(t, hostInit); got != hostBefore {
+				t.Errorf("the host's oshim-init changed")
 			}
 			if got := fileDigest(t, otherInit); got != otherBefore {
 				t.Errorf("another container's init changed")
