@@ -3,15 +3,16 @@
  * records read from stdin, so Go fuzz tests can feed them hostile input without a
  * process per input. Each record is a kind byte, a chunk size and a length (both
  * 32-bit little-endian) and the bytes:
- *   'a': arguments separated by NUL bytes -> "ok CB RO DROP REQ RESULT N WORKLOAD..."
+ *   'a': arguments separated by NUL bytes (none if the chunk size is 0)
+ *        -> "ok CB RO DROP REQ RESULT N WORKLOAD..."
  *        (masks in hex, strings hex-encoded, RESULT "-" for none) or "err REASON";
  *   's': a status file, fed in chunks of the given size -> "ok INH PRM EFF BND AMB NNP SECCOMP"
  *        or "err REASON";
- *   'n': -> the capability names, one a line, then "end".
+ *   'n': -> the capability names, separated by commas.
  */
 #include "parse.h"
 
-#define MAX_INPUT 65536
+#define MAX_INPUT (1 << 20)
 #define MAX_ARGS 4096
 
 static char input[MAX_INPUT + 1];
@@ -44,11 +45,12 @@ static void out_hexstr(struct out *o, const char *s)
 	}
 }
 
-static void args_record(struct out *o, size_t n)
+static void args_record(struct out *o, size_t n, int none)
 {
 	int argc = 0;
-	args[argc++] = input;
-	for (size_t i = 0; i < n; i++) {
+	if (!none)
+		args[argc++] = input;
+	for (size_t i = 0; i < n && !none; i++) {
 		if (input[i])
 			continue;
 		if (argc == MAX_ARGS) {
@@ -130,17 +132,17 @@ int oshim_main(int argc, char **argv, char **envp)
 		struct out o = OUT(outbuf);
 		switch (hdr[0]) {
 		case 'a':
-			args_record(&o, n);
+			args_record(&o, n, chunk == 0);
 			break;
 		case 's':
 			status_record(&o, n, chunk);
 			break;
 		case 'n':
 			for (int c = 0; c < cap_count(); c++) {
+				if (c)
+					out_char(&o, ',');
 				out_str(&o, cap_name(c));
-				out_char(&o, '\n');
 			}
-			out_str(&o, "end");
 			break;
 		default:
 			return 2;
