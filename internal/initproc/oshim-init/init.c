@@ -357,6 +357,9 @@ static int capset(capset_t e, capset_t p, capset_t i)
 	return sys_errno(syscall3(NR_capset, &h, d, 0));
 }
 
+/* setpcap_effective: the init started with CAP_SETPCAP in its effective set. */
+static int setpcap_effective;
+
 /* step_failed reports a refused step of transition, naming the cap it was about. */
 static int step_failed(const char *name, int nr, int c, int err)
 {
@@ -369,8 +372,12 @@ static int step_failed(const char *name, int nr, int c, int err)
 		out_set(&msg, (capset_t)1 << c);
 	}
 	fail(EXIT_TRANSITION, err);
-	if (err == 1 && nr == NR_prctl && cstreq(name, "drop-bounding"))
-		denial_cause();
+	if (err == 1 && nr == NR_prctl && cstreq(name, "drop-bounding")) {
+		if (setpcap_effective)
+			denial_cause();
+		else
+			out_str(&msg, ": clearing the bounding set needs CAP_SETPCAP effective, which the contract lends for bounding = \"clear\"");
+	}
 	return EXIT_TRANSITION;
 }
 
@@ -693,7 +700,8 @@ static int run(const struct options *o)
 		return denied("geteuid", sys_errno(euid));
 	int root = euid == 0;
 	out_reset(&step);
-	if (start.eff >> CAP_SETPCAP & 1 && (code = probe()))
+	setpcap_effective = start.eff >> CAP_SETPCAP & 1;
+	if (setpcap_effective && (code = probe()))
 		return code;
 	struct capstate want = target(&start, o, root);
 	if (!o->report_only && (code = transition(&start, &want)))
