@@ -60,7 +60,7 @@ var syscallNumbers = map[string]int{
 type initOutcome struct {
 	code           int
 	stdout, stderr string
-	result         *Result           // nil: nothing reported
+	result         *Result            // nil: nothing reported
 	status         *procstatus.Status // the workload's, when it ran statusDump
 }
 
