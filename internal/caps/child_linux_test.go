@@ -77,20 +77,20 @@ func report(format string, args ...any) {
 
 // mustCurrent returns the calling thread's state, as /proc/thread-self/status
 // shows it, or stops the test.
-func mustCurrent(t *testing.T) ProcState {
+func mustCurrent(t *testing.T) procState {
 	t.Helper()
 	st, err := procstatus.Read("/proc/thread-self/status")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ProcState{
+	return procState{
 		State:      State{Effective: Set(st.Eff), Permitted: Set(st.Prm), Inheritable: Set(st.Inh), Bounding: Set(st.Bnd), Ambient: Set(st.Amb)},
 		NoNewPrivs: st.NoNewPrivs,
 	}
 }
 
-// ProcState is a thread's state and its no_new_privs flag.
-type ProcState struct {
+// procState is a thread's state and its no_new_privs flag.
+type procState struct {
 	State
 	NoNewPrivs bool
 }
@@ -135,7 +135,7 @@ func mustTransition(t *testing.T, target State) {
 
 // requireCaps stops the test unless the thread's permitted set holds cs; these
 // tests need root with those caps and must fail, not skip, without them.
-func requireCaps(t *testing.T, cur ProcState, cs ...Cap) {
+func requireCaps(t *testing.T, cur procState, cs ...Cap) {
 	t.Helper()
 	if missing := NewSet(cs...).Minus(cur.Permitted.Intersect(cur.Effective).Intersect(cur.Bounding)); !missing.IsEmpty() {
 		t.Fatalf("test needs %s in E, P and B; thread has %v", missing, cur)
