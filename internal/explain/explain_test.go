@@ -180,6 +180,20 @@ func TestExplain(t *testing.T) {
 			},
 		},
 		{
+			name:   "a seccomp profile without capget, with the init",
+			config: contractText("bounding = \"clear\""),
+			edit: func(m map[string]any) {
+				m["linux"].(map[string]any)["seccomp"] = map[string]any{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": []any{
+					map[string]any{"names": []any{"capget"}, "action": "SCMP_ACT_ERRNO"},
+				}}
+			},
+			check: func(t *testing.T, ex *Explanation) {
+				want(t, slices.ContainsFunc(ex.Warnings, func(w string) bool {
+					return strings.Contains(w, "matches capget: oshim-init makes these calls, so it would stop the container before the workload (exit 119")
+				}), "warnings %q", ex.Warnings)
+			},
+		},
+		{
 			name:   "no_new_privs set by the contract",
 			config: contractText("require = [\"CAP_SETPCAP\"]\nno_new_privs = true\ninit = false"),
 			edit:   func(m map[string]any) { process(m)["noNewPrivileges"] = false },
