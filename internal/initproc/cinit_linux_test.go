@@ -423,6 +423,15 @@ func TestInitBehaviour(t *testing.T) {
 			},
 		},
 		{
+			description: "an executable file the kernel cannot run",
+			workload:    []string{filepath.Join(toolDir(t), "garbage")},
+			check: func(t *testing.T, o initOutcome) {
+				wantExit(t, o, ExitCannotExec, "oshim-init: exec "+filepath.Join(toolDir(t), "garbage")+": exec format error (errno 8, ENOEXEC)")
+				// The init had reported ok: it execs only after reporting.
+				wantResult(t, o, true, "")
+			},
+		},
+		{
 			description: "a path that is not executable",
 			workload:    []string{"/etc/passwd"},
 			check: func(t *testing.T, o initOutcome) {
@@ -471,12 +480,25 @@ func TestInitBehaviour(t *testing.T) {
 	}
 }
 
-// toolPath makes three PATH directories holding "tool": a plain file, a directory and
-// a script printing "from c", and returns them as a PATH.
+// toolPath returns a PATH of three directories holding "tool": a plain file, a
+// directory and a script printing "from c".
 func toolPath(t *testing.T) string {
+	root := toolDir(t)
+	return root + "/a:" + root + "/b:" + root + "/c"
+}
+
+// toolDir makes the directories of toolPath, and "garbage", an executable file of no
+// known format.
+func toolDir(t *testing.T) string {
 	root := filepath.Join(cDir, "toolpath")
 	if _, err := os.Stat(root); err == nil {
-		return root + "/a:" + root + "/b:" + root + "/c"
+		return root
+	}
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "garbage"), []byte("\x00\x01 not a program\n"), 0o755); err != nil {
+		t.Fatal(err)
 	}
 	for _, d := range []string{"a", "b/tool", "c"} {
 		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
@@ -489,7 +511,7 @@ func toolPath(t *testing.T) string {
 	if err := os.WriteFile(filepath.Join(root, "c/tool"), []byte("#!/bin/sh\necho from c\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return root + "/a:" + root + "/b:" + root + "/c"
+	return root
 }
 
 // TestInitSyscallDenied: a seccomp filter that denies any system call the init makes

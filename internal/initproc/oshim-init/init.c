@@ -61,12 +61,16 @@ static struct {
 	struct procstatus st;
 } rep = {NULL, 0, "skipped", {{0, 0, 0, 0, 0}, 0, 0}};
 
-/* fail starts a failure report: step is set by the caller, msg gets the text. */
+/*
+ * fail finishes a failure's message with the errno (when there is one): "MESSAGE:
+ * TEXT (errno N, ENAME)", or the errno's text alone. step is the caller's.
+ */
 static int fail(int code, int err)
 {
 	fail_errno = err;
 	if (err) {
-		out_str(&msg, ": ");
+		if (msg.len)
+			out_str(&msg, ": ");
 		out_str(&msg, errno_text(err));
 		out_str(&msg, " (errno ");
 		out_dec(&msg, err);
@@ -273,7 +277,7 @@ static int read_state(struct capstate *s, int code)
 			if (filtered(NR_prctl))
 				return denied("prctl", sys_errno(b < 0 ? b : a));
 			out_str(&msg, b < 0 ? "read bounding " : "read ambient ");
-			out_set(&msg, (capset_t)1 << c);
+			out_cap(&msg, c);
 			return fail(code, sys_errno(b < 0 ? b : a));
 		}
 		s->bnd |= (capset_t)(b == 1) << c;
@@ -322,7 +326,7 @@ static int probe(void)
 	rep.probe = "denied";
 	out_str(&step, "probe PR_CAPBSET_DROP");
 	out_str(&msg, "probe bounding drop of ");
-	out_set(&msg, (capset_t)1 << (last_cap + 1));
+	out_cap(&msg, last_cap + 1);
 	if (r >= 0) {
 		out_str(&msg, ": kernel accepted a capability past cap_last_cap");
 		return fail(EXIT_PROBE, 0);
@@ -369,7 +373,7 @@ static int step_failed(const char *name, int nr, int c, int err)
 	out_str(&msg, name);
 	if (c >= 0) {
 		out_char(&msg, ' ');
-		out_set(&msg, (capset_t)1 << c);
+		out_cap(&msg, c);
 	}
 	fail(EXIT_TRANSITION, err);
 	if (err == 1 && nr == NR_prctl && cstreq(name, "drop-bounding")) {

@@ -44,6 +44,16 @@ int cap_parse(const char *s, size_t n)
 	return -1;
 }
 
+void out_cap(struct out *o, int c)
+{
+	if (cap_name(c)) {
+		out_str(o, cap_name(c));
+	} else {
+		out_str(o, "CAP_");
+		out_dec(o, c);
+	}
+}
+
 void out_set(struct out *o, capset_t s)
 {
 	if (!s) {
@@ -57,12 +67,7 @@ void out_set(struct out *o, capset_t s)
 		if (!first)
 			out_char(o, ',');
 		first = 0;
-		if (cap_name(c)) {
-			out_str(o, cap_name(c));
-		} else {
-			out_str(o, "CAP_");
-			out_dec(o, c);
-		}
+		out_cap(o, c);
 	}
 }
 

@@ -38,6 +38,8 @@ int cap_parse(const char *s, size_t n);
 /* cap_name is the canonical name, or NULL for a number this build has no name for. */
 const char *cap_name(int c);
 int cap_count(void);
+/* out_cap appends a capability's name, or "CAP_<n>" for a number without one. */
+void out_cap(struct out *o, int c);
 /* out_set appends a set as caps.Set.String does: "CAP_A,CAP_B", "CAP_63" or "none". */
 void out_set(struct out *o, capset_t s);
 /* out_state appends "eff=... prm=... inh=... bnd=... amb=..." as caps.State.String does. */
