@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/oshim/oshim/internal/caps"
+	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
 )
 
@@ -85,19 +86,7 @@ func runInit(t *testing.T, c initCase) initOutcome {
 		}
 	}
 	fifo := filepath.Join(dir, "result")
-	if err := unix.Mkfifo(fifo, 0o622); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(fifo, 0o622); err != nil {
-		t.Fatal(err)
-	}
-	// Read-write: the init's non-blocking open finds a reader, and a read never
-	// waits for a writer. A raw descriptor: os.File would wait for data.
-	fd, err := unix.Open(fifo, unix.O_RDWR|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(fd)
+	readResult := harness.ResultFIFO(t, fifo)
 	argv := append([]string{init}, c.opts...)
 	if !c.noResult {
 		argv = append(argv, "--result", fifo)
@@ -139,7 +128,7 @@ func runInit(t *testing.T, c initCase) initOutcome {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	var o initOutcome
-	err = cmd.Run()
+	err := cmd.Run()
 	var ee *exec.ExitError
 	switch {
 	case errors.As(err, &ee):
@@ -148,10 +137,9 @@ func runInit(t *testing.T, c initCase) initOutcome {
 		t.Fatalf("run %q: %v", argv, err)
 	}
 	o.stdout, o.stderr = stdout.String(), stderr.String()
-	buf := make([]byte, MaxResult+1)
-	if n, err := unix.Read(fd, buf); err == nil {
-		if o.result, err = DecodeResult(buf[:n]); err != nil {
-			t.Fatalf("the init's result %q: %v", buf[:n], err)
+	if msg := readResult(); msg != nil {
+		if o.result, err = DecodeResult(msg); err != nil {
+			t.Fatalf("the init's result %q: %v", msg, err)
 		}
 	}
 	if strings.Contains(o.stdout, "CapInh:") {

@@ -269,14 +269,7 @@ func TestInitReportOnly(t *testing.T) {
 					t.Fatal(err)
 				}
 				fifo := filepath.Join(dir, "result")
-				if err := unix.Mkfifo(fifo, 0o622); err != nil {
-					t.Fatal(err)
-				}
-				fd, err := unix.Open(fifo, unix.O_RDWR|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer unix.Close(fd)
+				readResult := harness.ResultFIFO(t, fifo)
 				mounts, err := json.Marshal([]map[string]any{
 					{"destination": initproc.Binary, "type": "bind", "source": init, "options": []string{"bind", "ro", "nosuid", "nodev"}},
 					{"destination": initproc.ResultPipe, "type": "bind", "source": fifo, "options": []string{"bind", "ro", "nosuid", "nodev"}},
@@ -295,12 +288,11 @@ func TestInitReportOnly(t *testing.T) {
 				if st.Bnd == 0 || !st.Eff.Has(capKill) {
 					t.Errorf("the workload's state changed: %v", st)
 				}
-				buf := make([]byte, initproc.MaxResult+1)
-				n, err := unix.Read(fd, buf)
-				if err != nil {
-					t.Fatalf("no result: %v; stderr %q", err, r.Stderr)
+				msg := readResult()
+				if msg == nil {
+					t.Fatalf("no result; stderr %q", r.Stderr)
 				}
-				res, err := initproc.DecodeResult(buf[:n])
+				res, err := initproc.DecodeResult(msg)
 				if err != nil {
 					t.Fatal(err)
 				}
