@@ -7,7 +7,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 BIN       := bin/oshim
 PKGS      := crun runc podman conmon uidmap slirp4netns fuse-overlayfs catatonit \
              busybox-static libcap2-bin jq containerd iproute2 util-linux \
-             gcc libc6-dev make strace
+             gcc libc6-dev make strace gcc-aarch64-linux-gnu qemu-user
 FUZZTIME  ?= 10s
 # Flags for test/bench and test/conformance; see `go run ./test/bench -h`.
 BENCHFLAGS       ?=

@@ -51,7 +51,8 @@ var initBuild build
 
 // BuildInit builds target of internal/initproc/oshim-init's Makefile (oshim-init, or
 // one of its test programs) into dir with the C compiler, and returns its path.
-func BuildInit(dir, target string) (string, error) {
+// makeVars are extra make variables, such as "CC=aarch64-linux-gnu-gcc".
+func BuildInit(dir, target string, makeVars ...string) (string, error) {
 	root, err := repoRoot()
 	if err != nil {
 		return "", err
@@ -59,7 +60,8 @@ func BuildInit(dir, target string) (string, error) {
 	out := filepath.Join(dir, target)
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "make", "-s", "-C", filepath.Join(root, "internal/initproc/oshim-init"), "O="+dir, out)
+	args := append([]string{"-s", "-C", filepath.Join(root, "internal/initproc/oshim-init"), "O=" + dir}, makeVars...)
+	cmd := exec.CommandContext(ctx, "make", append(args, out)...)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("make %s: %w\n%s", out, err, msg)
 	}
