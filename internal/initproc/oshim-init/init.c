@@ -217,7 +217,7 @@ static int read_last_cap(int *err)
 	char buf[32];
 	long n = read_file(path, buf, sizeof(buf));
 	if (n < 0) {
-		out_str(&msg, "open ");
+		out_str(&msg, "read ");
 		out_str(&msg, path);
 		*err = sys_errno(n);
 		return -1;
