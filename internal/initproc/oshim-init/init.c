@@ -38,8 +38,8 @@ enum {
 /* What crun and runc search when the spec's environment has no PATH. */
 static const char default_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/* The system calls the init makes, as a seccomp profile names them. */
-static const char syscall_list[] = "capget capset close execve exit_group geteuid newfstatat openat prctl read write";
+/* The system calls the init makes, as a seccomp profile names them (sys.h has them all). */
+#define SYSCALL_LIST "capget capset close execve exit_group geteuid newfstatat openat prctl read write"
 
 /* Longest path the kernel accepts. */
 #define PATH_MAX 4096
@@ -139,7 +139,7 @@ static int denied(const char *name, int err)
 	out_str(&msg, "): allow ");
 	out_str(&msg, name);
 	out_str(&msg, " in the spec's linux.seccomp (oshim-init needs: ");
-	out_str(&msg, syscall_list);
+	out_str(&msg, SYSCALL_LIST);
 	out_str(&msg, "; `oshim explain` checks a spec), or set init = false in the contract");
 	return EXIT_SYSCALL_DENIED;
 }
@@ -728,7 +728,7 @@ static const char usage[] =
 	"  124  the state after the change differs from what the contract promised\n"
 	"  126  COMMAND could not be executed\n"
 	"  127  COMMAND was not found\n"
-	"System calls it makes: capget capset close execve exit_group geteuid newfstatat openat prctl read write\n";
+	"System calls it makes: " SYSCALL_LIST "\n";
 
 int oshim_main(int argc, char **argv, char **envp)
 {
