@@ -20,8 +20,8 @@ import (
 	"github.com/oshim/oshim/internal/report"
 )
 
-// TestMain makes init directories get a minimal static ELF file instead of the test
-// binary, which is not oshim and may be dynamically linked.
+// TestMain makes init directories get a minimal static ELF file: there is no
+// oshim-init beside the test binary.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "hook-test-")
 	if err != nil {
