@@ -10,7 +10,7 @@ import (
 // resultWait bounds how long start waits for the init's report.
 const resultWait = 5 * time.Second
 
-// prepareInit gives the container its own copy of oshim and a result FIFO.
+// prepareInit gives the container its own copy of oshim-init and a result FIFO.
 func (w *Wrapper) prepareInit() (string, error) {
 	return initdir.Prepare(w.Store, w.Inv.Global.Root, w.Inv.ID)
 }
@@ -45,7 +45,7 @@ func (w *Wrapper) recordResult(res *initproc.Result, readErr error) {
 	w.findings().Result(rec, m)
 }
 
-// dropInitCopy removes the container's copy of oshim once its init has run.
+// dropInitCopy removes the container's copy of oshim-init once it has run.
 func (w *Wrapper) dropInitCopy() {
 	dir, err := w.Store.InitDir(w.Inv.Global.Root, w.Inv.ID)
 	if err != nil {
