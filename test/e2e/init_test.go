@@ -6,6 +6,7 @@ package e2e
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oshim/oshim/internal/initproc"
 	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
 )
@@ -303,5 +305,59 @@ func TestInitTamper(t *testing.T) {
 				t.Errorf("another container's init changed")
 			}
 		})
+	}
+}
+
+// TestInitReportOnly runs oshim-init with --report-only as its own first process
+// under the runtimes directly: it reports how the state differs from the contract
+// and runs the workload with the state unchanged.
+func TestInitReportOnly(t *testing.T) {
+	for _, rt := range runtimes {
+		for _, opts := range [][]string{{"--require", "CAP_SETPCAP"}, {"--clear-bounding", "--drop", "CAP_KILL"}} {
+			t.Run(rt+"/"+strings.Join(opts, " "), func(t *testing.T) {
+				t.Parallel()
+				b := capdumpBundle(t, rt)
+				dir := t.TempDir()
+				init := filepath.Join(dir, "init")
+				data, err := os.ReadFile(harness.Init(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(init, data, 0o555); err != nil {
+					t.Fatal(err)
+				}
+				fifo := filepath.Join(dir, "result")
+				readResult := harness.ResultFIFO(t, fifo)
+				mounts, err := json.Marshal([]map[string]any{
+					{"destination": initproc.Binary, "type": "bind", "source": init, "options": []string{"bind", "ro", "nosuid", "nodev"}},
+					{"destination": initproc.ResultPipe, "type": "bind", "source": fifo, "options": []string{"bind", "ro", "nosuid", "nodev"}},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				args := append([]string{initproc.Binary, "--report-only"}, opts...)
+				b.SetArgs(t, append(args, "--result", initproc.ResultPipe, "--", capdumpPath)...)
+				b.Jq(t, `.mounts = [.mounts[] | ., (select(.destination == "/dev") | $m[])]`, "--argjson", "m", string(mounts))
+				r := harness.Run(t, nil, b.Argv(b.Runtime, "run", "--bundle", b.Dir, b.ID)...)
+				if r.Code != 0 {
+					t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+				}
+				st := parseCapdump(t, r.Stdout)
+				if st.Bnd == 0 || !st.Eff.Has(capKill) {
+					t.Errorf("the workload's state changed: %v", st)
+				}
+				msg := readResult()
+				if msg == nil {
+					t.Fatalf("no result; stderr %q", r.Stderr)
+				}
+				res, err := initproc.DecodeResult(msg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.OK || !res.ReportOnly || res.Step != "verify" || !strings.Contains(r.Stderr, "oshim-init: verify: ") {
+					t.Errorf("result %+v, stderr %q: want a report-only verify failure", res, r.Stderr)
+				}
+			})
+		}
 	}
 }
