@@ -1,7 +1,8 @@
 package e2e
 
-// Tests of oshim's in-container init (bounding = "clear" and verification), for crun
-// and runc. Capability state is read from the real processes' /proc on the host.
+// Tests of oshim's in-container init (bounding = "clear", verification and
+// --report-only), for crun and runc. Capability state is read from the real processes'
+// /proc on the host.
 
 import (
 	"crypto/sha256"
