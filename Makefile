@@ -15,7 +15,7 @@ BIN       := $(BINDIR)/oshim
 # every arch in RELEASE_ARCHES; the package ships what is in $(BINDIR). Each needs a
 # rule for $(BINDIR)/NAME and one for $(RELEASEDIR)/oshim-$(VERSION)-linux-%/NAME,
 # where % is the GOARCH (a C program picks its cross compiler from it).
-BINARIES  := oshim
+BINARIES  := oshim oshim-init
 RELEASE_ARCHES := amd64 arm64
 RELEASEDIR     := $(DIST)/release
 STAGE          := $(DIST)/stage
@@ -27,7 +27,8 @@ PKGVERSION := $(shell echo '$(VERSION)' | sed -E 's/^v([0-9]+\.[0-9])/\1/; /^[0-
 PKGARCH   := $(shell $(GO) env GOARCH)
 PKGS      := crun runc podman conmon uidmap slirp4netns fuse-overlayfs catatonit \
              busybox-static libcap2-bin jq containerd iproute2 util-linux \
-             docker.io man-db zsh fish rpm
+             docker.io man-db zsh fish rpm \
+             gcc libc6-dev make strace gcc-aarch64-linux-gnu qemu-user
 FUZZTIME  ?= 10s
 # Flags for test/bench and test/conformance; see `go run ./test/bench -h`.
 BENCHFLAGS       ?=
@@ -41,6 +42,12 @@ build: $(addprefix $(BINDIR)/,$(BINARIES))
 
 $(BINDIR)/oshim: FORCE
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/oshim
+
+# oshim-init is the in-container init, a static C program without a C library
+# (internal/initproc/oshim-init); oshim looks for it beside itself.
+$(BINDIR)/oshim-init: FORCE
+	mkdir -p $(@D)
+	$(MAKE) -s -C internal/initproc/oshim-init O=$(abspath $(@D)) VERSION=$(VERSION)
 
 # man writes oshim(8) and oshim-config(5) from the descriptions `oshim help` prints.
 man: build
@@ -88,6 +95,13 @@ release:
 $(RELEASEDIR)/oshim-$(VERSION)-linux-%/oshim: FORCE
 	mkdir -p $(@D)
 	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/oshim
+
+# The init's C compiler for each GOARCH of RELEASE_ARCHES.
+INIT_CC_amd64 := x86_64-linux-gnu-gcc
+INIT_CC_arm64 := aarch64-linux-gnu-gcc
+$(RELEASEDIR)/oshim-$(VERSION)-linux-%/oshim-init: FORCE
+	mkdir -p $(@D)
+	$(MAKE) -s -C internal/initproc/oshim-init O=$(abspath $(@D)) VERSION=$(VERSION) CC=$(INIT_CC_$*)
 
 # oshim-nodelabel is the Kubernetes node installer's label tool: it goes into the
 # installer image, not into the package.

@@ -59,7 +59,7 @@ func commands() []*command {
 	return []*command{
 		installCommand(), uninstallCommand(),
 		explainCommand(), doctorCommand(), reportCommand(),
-		hookCommand(), initCommand(), versionCommand(),
+		hookCommand(), versionCommand(),
 		helpCommand(), completionCommand(), manpageCommand(),
 	}
 }

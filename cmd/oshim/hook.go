@@ -11,6 +11,7 @@ import (
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/hook"
 	"github.com/oshim/oshim/internal/host"
+	"github.com/oshim/oshim/internal/initdir"
 	"github.com/oshim/oshim/internal/metrics"
 	"github.com/oshim/oshim/internal/ocsf"
 	"github.com/oshim/oshim/internal/records"
@@ -73,6 +74,10 @@ func newHook(src config.Source) (*hook.Hook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find oshim's own path: %w", err)
 	}
+	init, err := initdir.Source()
+	if err != nil {
+		return nil, err
+	}
 	facts := host.Detect()
 	store, err := records.Open(facts.HookRunDir(cfg.RunDir))
 	if err != nil {
@@ -80,7 +85,7 @@ func newHook(src config.Source) (*hook.Hook, error) {
 	}
 	log := logrus.New()
 	return &hook.Hook{
-		Config: cfg, ConfigPath: src.Path, Store: store, Self: self, Log: log,
+		Config: cfg, ConfigPath: src.Path, Store: store, Self: self, InitBinary: init, Log: log,
 		Report:  ocsf.Reporter{Sink: cfg.OCSFSink(facts.Rootful()), Product: ocsf.OshimProduct(version), Log: log},
 		Metrics: metrics.Sink{Dir: store.Dir, Textfile: cfg.MetricsTextfile, Log: log},
 	}, nil

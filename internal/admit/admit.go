@@ -68,6 +68,9 @@ type Request struct {
 	Store  records.Store
 	// Runtime is the real runtime, named in the record (runtime mode only).
 	Runtime ociruntime.Runtime
+	// InitBinary is the oshim-init copied into the container's init directory
+	// (initdir.Source).
+	InitBinary string
 	// InitSource is where the init's files are said to be when Explain prepares none.
 	InitSource string
 	Report     ocsf.Reporter
@@ -138,7 +141,7 @@ func Admit(r Request) (*Outcome, error) {
 	}
 	target := rewrite.Target{InitSource: r.InitSource, Rootfs: r.Rootfs}
 	if pl.Contract.WantsInit() && r.Mode.writes() {
-		if target.InitSource, err = initdir.Prepare(r.Store, r.Root, r.ID); err != nil {
+		if target.InitSource, err = initdir.Prepare(r.Store, r.Root, r.ID, r.InitBinary); err != nil {
 			return nil, fmt.Errorf("prepare oshim-init for %s: %w", r.ID, err)
 		}
 		out.InitDir = target.InitSource

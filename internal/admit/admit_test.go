@@ -39,8 +39,14 @@ func request(t *testing.T, mode Mode, body string, uid int) (Request, string, *b
 	var logs bytes.Buffer
 	log := logrus.New()
 	log.SetOutput(&logs)
+	// Any static executable will do as the init's copy: it is copied, never run here.
+	init, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
 	return Request{
-		Mode: mode, Spec: o, Contracts: cfg.Set, ID: "c1", Bundle: "/b/c1",
+		InitBinary: init,
+		Mode:       mode, Spec: o, Contracts: cfg.Set, ID: "c1", Bundle: "/b/c1",
 		Store: records.Store{Dir: filepath.Join(t.TempDir(), "run")}, InitSource: "/init", Metrics: metrics.Sink{Dir: t.TempDir()},
 		Report: ocsf.Reporter{Sink: cfg.OCSFSink(true), Product: ocsf.OshimProduct("1.2.3"), Log: log}, Log: log,
 	}, events, &logs

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/oshim/oshim/test/procstatus"
 )
 
 // nobody is the non-root uid and gid the non-root rows switch to.
@@ -73,11 +75,8 @@ func TestAfterExecMatchesKernel(t *testing.T) {
 						t.Fatalf("PR_SET_NO_NEW_PRIVS: %v", err)
 					}
 				}
-				mustTransition(t, tt.target(mustCurrent(t)))
-				before, err := ReadProcStatus("/proc/thread-self/status")
-				if err != nil {
-					t.Fatal(err)
-				}
+				mustTransition(t, tt.target(mustCurrent(t).State))
+				before := mustCurrent(t)
 				want := AfterExec(before.State, !tt.nonRoot, before.NoNewPrivs)
 
 				// The child is forked from this locked thread and inherits its caps.
@@ -85,13 +84,14 @@ func TestAfterExecMatchesKernel(t *testing.T) {
 				if err != nil {
 					t.Fatalf("cat /proc/self/status: %v", err)
 				}
-				after, err := ParseProcStatus(bytes.NewReader(out))
+				st, err := procstatus.Parse(bytes.NewReader(out))
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !after.State.Equal(want) || after.NoNewPrivs != tt.nnp {
+				after := State{Effective: Set(st.Eff), Permitted: Set(st.Prm), Inheritable: Set(st.Inh), Bounding: Set(st.Bnd), Ambient: Set(st.Amb)}
+				if !after.Equal(want) || st.NoNewPrivs != tt.nnp {
 					t.Fatalf("before exec %v nnp=%v\nafter exec  %v nnp=%v\nAfterExec   %v",
-						before.State, before.NoNewPrivs, after.State, after.NoNewPrivs, want)
+						before.State, before.NoNewPrivs, after, st.NoNewPrivs, want)
 				}
 				report("exec matches AfterExec")
 			}, "exec matches AfterExec")

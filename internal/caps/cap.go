@@ -1,7 +1,6 @@
-// Package caps names Linux capabilities, does set arithmetic on them, reads a
-// thread's capability state and moves a thread to a new state in the order the
-// kernel accepts. oshim's in-container init links it, so it builds nothing at
-// start-up: names live in a static table.
+// Package caps names Linux capabilities, does set arithmetic on them and predicts a
+// thread's state after execve. Reading and changing a thread's state is oshim-init's
+// work (internal/initproc/oshim-init), in C; its names table matches this one.
 package caps
 
 import (

@@ -8,6 +8,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/oshim/oshim/test/procstatus"
 )
 
 // childEnv carries, to a re-executed test binary, the name of the test whose
@@ -71,44 +75,67 @@ func report(format string, args ...any) {
 	fmt.Printf("%s %s\n", childTag, fmt.Sprintf(format, args...))
 }
 
-// mustCurrent returns the calling thread's state or stops the test.
-func mustCurrent(t *testing.T) State {
+// mustCurrent returns the calling thread's state, as /proc/thread-self/status
+// shows it, or stops the test.
+func mustCurrent(t *testing.T) procState {
 	t.Helper()
-	s, err := Current()
+	st, err := procstatus.Read("/proc/thread-self/status")
 	if err != nil {
-		t.Fatalf("Current: %v", err)
+		t.Fatal(err)
 	}
-	return s
-}
-
-// verifyThread checks that the kernel, asked through capget/prctl and through
-// /proc/thread-self/status, reports want for the calling thread.
-func verifyThread(t *testing.T, want State) {
-	t.Helper()
-	if got := mustCurrent(t); !got.Equal(want) {
-		t.Errorf("Current()\n got %v\nwant %v", got, want)
-	}
-	ps, err := ReadProcStatus("/proc/thread-self/status")
-	if err != nil {
-		t.Fatalf("ReadProcStatus: %v", err)
-	}
-	if !ps.State.Equal(want) {
-		t.Errorf("/proc/thread-self/status\n got %v\nwant %v", ps.State, want)
+	return procState{
+		State:      State{Effective: Set(st.Eff), Permitted: Set(st.Prm), Inheritable: Set(st.Inh), Bounding: Set(st.Bnd), Ambient: Set(st.Amb)},
+		NoNewPrivs: st.NoNewPrivs,
 	}
 }
 
-// mustTransition applies target and verifies it from the kernel.
+// procState is a thread's state and its no_new_privs flag.
+type procState struct {
+	State
+	NoNewPrivs bool
+}
+
+// mustTransition moves the calling thread to target in the order the kernel
+// accepts (oshim-init's transition does the same in C), and checks the result.
 func mustTransition(t *testing.T, target State) {
 	t.Helper()
-	if err := Transition(target); err != nil {
-		t.Fatalf("Transition(%v): %v", target, err)
+	cur := mustCurrent(t).State
+	capset := func(e, p, i Set) error {
+		data := [2]unix.CapUserData{
+			{Effective: uint32(e), Permitted: uint32(p), Inheritable: uint32(i)},
+			{Effective: uint32(e >> 32), Permitted: uint32(p >> 32), Inheritable: uint32(i >> 32)},
+		}
+		return unix.Capset(&unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}, &data[0])
 	}
-	verifyThread(t, target)
+	if err := capset(cur.Effective, cur.Permitted, target.Inheritable); err != nil {
+		t.Fatalf("raise inheritable to %s: %v", target.Inheritable, err)
+	}
+	for _, c := range cur.Bounding.Minus(target.Bounding).Caps() {
+		if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
+			t.Fatalf("drop bounding %s: %v", c, err)
+		}
+	}
+	if err := capset(target.Effective, target.Permitted, target.Inheritable); err != nil {
+		t.Fatalf("capset %s: %v", target, err)
+	}
+	for _, c := range cur.Ambient.Minus(target.Ambient).Caps() {
+		if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_LOWER, uintptr(c), 0, 0); err != nil {
+			t.Fatalf("lower ambient %s: %v", c, err)
+		}
+	}
+	for _, c := range target.Ambient.Caps() {
+		if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_RAISE, uintptr(c), 0, 0); err != nil {
+			t.Fatalf("raise ambient %s: %v", c, err)
+		}
+	}
+	if got := mustCurrent(t).State; !got.Equal(target) {
+		t.Fatalf("after the transition\n got %v\nwant %v", got, target)
+	}
 }
 
 // requireCaps stops the test unless the thread's permitted set holds cs; these
 // tests need root with those caps and must fail, not skip, without them.
-func requireCaps(t *testing.T, cur State, cs ...Cap) {
+func requireCaps(t *testing.T, cur procState, cs ...Cap) {
 	t.Helper()
 	if missing := NewSet(cs...).Minus(cur.Permitted.Intersect(cur.Effective).Intersect(cur.Bounding)); !missing.IsEmpty() {
 		t.Fatalf("test needs %s in E, P and B; thread has %v", missing, cur)

@@ -43,8 +43,9 @@ all = true
 
 // probe runs one throw-away container through oshim (self, in runtime mode) with
 // runtime: a bundle whose rootfs is empty, whose workload is the container's own copy
-// of oshim printing its version, under a contract that injects the init. It goes
-// through the same rewrite, init copy and result collection as a real container.
+// of oshim-init printing its version (so the workload's execve from /dev/.oshim is
+// tested too), under a contract that injects the init. It goes through the same
+// rewrite, init copy and result collection as a real container.
 func probe(self, runtime string, timeout time.Duration) Check {
 	name := "probe " + filepath.Base(runtime)
 	if os.Geteuid() != 0 {
@@ -106,7 +107,7 @@ func probeSpec() *specs.Spec {
 	return &specs.Spec{
 		Version: probeSpecVersion,
 		Process: &specs.Process{
-			Args: []string{initproc.Binary, "version"},
+			Args: []string{initproc.Binary, "--version"},
 			Env:  []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"},
 			Cwd:  "/",
 			Capabilities: &specs.LinuxCapabilities{
@@ -180,11 +181,11 @@ func classify(runtime string, r probeResult) Check {
 	case m != nil && !m.OK && m.Step != "":
 		return Check{Status: Fail,
 			Detail: fmt.Sprintf("oshim's init stopped the probe container (exit %d): %s: %s", r.code, m.Step, m.Message),
-			Fix:    "see `oshim init --help` for what the exit status means; the same would stop every contracted container"}
-	case r.code == 0 && m != nil && m.OK && strings.Contains(r.stdout, "oshim version"):
+			Fix:    "see `oshim-init --help` for what the exit status means; the same would stop every contracted container"}
+	case r.code == 0 && m != nil && m.OK && strings.Contains(r.stdout, "oshim-init "):
 		return Check{Status: OK, Detail: fmt.Sprintf("%s: a container through oshim cleared its bounding set with a lent CAP_SETPCAP and ran its workload; init measured: %s", runtime, m.Summary)}
 	case r.code == 0 && m != nil && m.OK:
-		return Check{Status: Fail, Detail: fmt.Sprintf("the init reported ok but the workload printed %q", tail(r.stdout)), Fix: "check that the container can execute /dev/.oshim/oshim (a noexec /dev?)"}
+		return Check{Status: Fail, Detail: fmt.Sprintf("the init reported ok but the workload printed %q", tail(r.stdout)), Fix: "check that the container can execute " + initproc.Binary + " (a noexec /dev?)"}
 	case r.code == 0:
 		return Check{Status: Fail, Detail: "the container ran but oshim's init reported nothing", Fix: "check that the runtime honours the bind mounts under /dev/.oshim"}
 	}

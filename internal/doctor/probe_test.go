@@ -19,7 +19,7 @@ func TestClassify(t *testing.T) {
 	}{
 		{
 			name:   "the init cleared the bounding set and the workload ran",
-			r:      probeResult{stdout: "oshim version dev\ncommit: x\n", record: rec(okResult)},
+			r:      probeResult{stdout: "oshim-init dev\n", record: rec(okResult)},
 			status: OK, want: []string{"ok: bnd=none caps=CAP_KILL"},
 		},
 		{
@@ -77,7 +77,7 @@ func TestClassify(t *testing.T) {
 
 func TestProbeSpecIsWhatCrunAccepts(t *testing.T) {
 	s := probeSpec()
-	if s.Version != "1.0.2" || s.Process.Args[0] != "/dev/.oshim/oshim" || s.Process.User.UID != 0 {
+	if s.Version != "1.0.2" || s.Process.Args[0] != "/dev/.oshim/init" || s.Process.User.UID != 0 {
 		t.Fatalf("spec %+v", s)
 	}
 	for _, list := range [][]string{s.Process.Capabilities.Bounding, s.Process.Capabilities.Effective, s.Process.Capabilities.Permitted} {

@@ -106,7 +106,7 @@ func Explain(cfg *config.Config, specPath, runDir string) (*Explanation, error) 
 	full := kernelCaps()
 	unchanged := func() (*Explanation, error) {
 		ex.Caps, ex.Warnings = predict(proc, false, initproc.Options{}, full)
-		ex.Warnings = append(ex.Warnings, linuxWarnings(f.Object)...)
+		ex.Warnings = append(ex.Warnings, linuxWarnings(f.Object, false)...)
 		return ex, nil
 	}
 	if len(proc.Args) == 0 {
@@ -149,7 +149,7 @@ func Explain(cfg *config.Config, specPath, runDir string) (*Explanation, error) 
 		return nil, err
 	}
 	ex.Caps, ex.Warnings = predict(after, pl.Contract.WantsInit(), pl.InitOptions(), full)
-	ex.Warnings = append(ex.Warnings, linuxWarnings(f.Object)...)
+	ex.Warnings = append(ex.Warnings, linuxWarnings(f.Object, pl.Contract.WantsInit())...)
 	ex.Outcome = outcome(pl, ex.Caps)
 	return ex, nil
 }
@@ -254,16 +254,14 @@ func outcome(pl *rewrite.Plan, pr Prediction) string {
 	return "runs: the spec already gives what the contract requires"
 }
 
-// linuxWarnings are what the spec's linux section says about the init's probe.
-func linuxWarnings(o *spec.Object) []string {
+// linuxWarnings are what the spec's linux section says about the probe of
+// PR_CAPBSET_DROP and, withInit, about the init's other system calls.
+func linuxWarnings(o *spec.Object, withInit bool) []string {
 	var s *specs.LinuxSeccomp
 	if _, err := o.Lookup(&s, "linux", "seccomp"); err != nil {
 		return []string{fmt.Sprintf("linux.seccomp is unreadable: %v", err)}
 	}
-	if w := seccompWarning(s); w != "" {
-		return []string{w}
-	}
-	return nil
+	return seccompWarnings(s, withInit)
 }
 
 // kernelCaps is the running kernel's full set, or every cap this build knows when the

@@ -96,7 +96,7 @@ func TestExplain(t *testing.T) {
 			check: func(t *testing.T, ex *Explanation) {
 				rw := ex.Rewrite
 				want(t, rw.ClearBounding && len(rw.Lent) == 0 && len(rw.Dropped) == 0, "rewrite %+v", rw)
-				want(t, len(rw.Mounts) == 2 && rw.Args[0] == "/dev/.oshim/oshim" && rw.Args[len(rw.Args)-1] == supervisor, "args %v mounts %v", rw.Args, rw.Mounts)
+				want(t, len(rw.Mounts) == 2 && rw.Args[0] == "/dev/.oshim/init" && rw.Args[len(rw.Args)-1] == supervisor, "args %v mounts %v", rw.Args, rw.Mounts)
 				all := []string{"CAP_KILL", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE"}
 				w := ex.Caps.Workload
 				want(t, len(w.Bounding) == 0 && slices.Equal(w.Effective, all) && slices.Equal(w.Inheritable, all), "workload %+v", w)
@@ -178,6 +178,20 @@ func TestExplain(t *testing.T) {
 			},
 			check: func(t *testing.T, ex *Explanation) {
 				want(t, slices.ContainsFunc(ex.Warnings, func(w string) bool { return strings.Contains(w, "SCMP_ACT_ERRNO matches prctl(PR_CAPBSET_DROP)") }), "warnings %q", ex.Warnings)
+			},
+		},
+		{
+			name:   "a seccomp profile without capget, with the init",
+			config: contractText("bounding = \"clear\""),
+			edit: func(m map[string]any) {
+				m["linux"].(map[string]any)["seccomp"] = map[string]any{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": []any{
+					map[string]any{"names": []any{"capget"}, "action": "SCMP_ACT_ERRNO"},
+				}}
+			},
+			check: func(t *testing.T, ex *Explanation) {
+				want(t, slices.ContainsFunc(ex.Warnings, func(w string) bool {
+					return strings.Contains(w, "matches capget: oshim-init makes these calls, so it would stop the container before the workload (exit 119")
+				}), "warnings %q", ex.Warnings)
 			},
 		},
 		{

@@ -86,33 +86,3 @@ func TestInitVerdict(t *testing.T) {
 		})
 	}
 }
-
-func TestSeccompWarning(t *testing.T) {
-	rule := func(action specs.LinuxSeccompAction, args ...specs.LinuxSeccompArg) specs.LinuxSyscall {
-		return specs.LinuxSyscall{Names: []string{"prctl"}, Action: action, Args: args}
-	}
-	option := func(op specs.LinuxSeccompOperator, v uint64) specs.LinuxSeccompArg {
-		return specs.LinuxSeccompArg{Index: 0, Value: v, Op: op}
-	}
-	tests := []struct {
-		name string
-		s    *specs.LinuxSeccomp
-		want string
-	}{
-		{"no profile", nil, ""},
-		{"allow by default", &specs.LinuxSeccomp{DefaultAction: specs.ActAllow}, ""},
-		{"errno on option 24", &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Syscalls: []specs.LinuxSyscall{rule(specs.ActErrno, option(specs.OpEqualTo, 24))}}, "SCMP_ACT_ERRNO matches prctl"},
-		{"errno on another option", &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Syscalls: []specs.LinuxSyscall{rule(specs.ActErrno, option(specs.OpEqualTo, 8))}}, ""},
-		{"errno on every option but 24", &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Syscalls: []specs.LinuxSyscall{rule(specs.ActErrno, option(specs.OpNotEqual, 24))}}, ""},
-		{"deny by default, prctl allowed", &specs.LinuxSeccomp{DefaultAction: specs.ActErrno, Syscalls: []specs.LinuxSyscall{rule(specs.ActAllow)}}, ""},
-		{"deny by default, prctl not allowed", &specs.LinuxSeccomp{DefaultAction: specs.ActErrno}, "no rule allows prctl"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := seccompWarning(tt.s)
-			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
-				t.Fatalf("seccompWarning = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}

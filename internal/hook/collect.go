@@ -40,7 +40,7 @@ func (h *Hook) startCollector(id, dir string) error {
 
 // Collect is the collector precreate starts: it waits until deadline (CollectWait from
 // now, for `oshim hook collect`) for the init's result on fifo and stores it in record
-// id. Once the init has reported, the host's copy of oshim is no longer needed and is
+// id. Once the init has reported, the host's copy of oshim-init is no longer needed and is
 // removed, as in runtime mode; without a result it stays (the container may still be
 // about to start) until poststop.
 func (h *Hook) Collect(id string, fifo *os.File, deadline time.Time) error {

@@ -16,13 +16,14 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/oshim/oshim/internal/config"
-	"github.com/oshim/oshim/internal/initdir"
 	"github.com/oshim/oshim/internal/ocsf"
 	"github.com/oshim/oshim/internal/records"
 )
 
-// TestMain makes init directories get a minimal static ELF file instead of the test
-// binary, which is not oshim and may be dynamically linked.
+// testInit is a minimal static ELF file, the init the test hooks copy: there is no
+// oshim-init beside the test binary.
+var testInit string
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "hook-test-")
 	if err != nil {
@@ -34,9 +35,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	restore := initdir.UseSource(static)
+	testInit = static
 	code := m.Run()
-	restore()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -83,7 +83,7 @@ func testHook(t *testing.T, name string) *Hook {
 	cfg.OCSFLog = filepath.Join(dir, "ocsf.jsonl")
 	log := logrus.New()
 	return &Hook{
-		Config: cfg, ConfigPath: path, Store: records.Store{Dir: filepath.Join(dir, "run")}, Self: self, Log: log,
+		Config: cfg, ConfigPath: path, Store: records.Store{Dir: filepath.Join(dir, "run")}, Self: self, InitBinary: testInit, Log: log,
 		Report: ocsf.Reporter{Sink: cfg.OCSFSink(true), Product: ocsf.OshimProduct("1.2.3"), Log: log},
 	}
 }

@@ -41,6 +41,8 @@ type Hook struct {
 	Store      records.Store
 	// Self is oshim's absolute path, for the hooks precreate adds to a spec.
 	Self string
+	// InitBinary is the oshim-init copied into each container's init directory.
+	InitBinary string
 	// Log gets warnings that must not fail the hook (an OCSF event not written).
 	Log *logrus.Logger
 	// Report sends OCSF findings: about a container by its id from the standard

@@ -35,7 +35,7 @@ func (h *Hook) Precreate(in io.Reader, out io.Writer) error {
 	}
 	req := admit.Request{
 		Mode: admit.Precreate, Spec: o, Contracts: h.Config.Set, ID: id, Root: StoreRoot,
-		Rootfs: rootfsOf(o), Store: h.Store, Report: h.Report, Metrics: h.Metrics, Log: h.Log,
+		Rootfs: rootfsOf(o), Store: h.Store, Report: h.Report, Metrics: h.Metrics, Log: h.Log, InitBinary: h.InitBinary,
 	}
 	res, err := admit.Admit(req)
 	switch {

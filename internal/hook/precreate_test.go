@@ -112,7 +112,7 @@ func TestPrecreateRewrite(t *testing.T) {
 				}
 				return
 			}
-			wantArgs := []string{initproc.Binary, "init", "--require", "CAP_SETPCAP", "--result", initproc.ResultPipe, "--", "/opt/openshell/bin/openshell-sandbox"}
+			wantArgs := []string{initproc.Binary, "--require", "CAP_SETPCAP", "--result", initproc.ResultPipe, "--", "/opt/openshell/bin/openshell-sandbox"}
 			if strings.Join(got.Process.Args, " ") != strings.Join(wantArgs, " ") {
 				t.Errorf("args %v, want %v", got.Process.Args, wantArgs)
 			}

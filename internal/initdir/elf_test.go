@@ -13,8 +13,10 @@ import (
 	"github.com/oshim/oshim/internal/records"
 )
 
-// TestMain points copySelf at a minimal static ELF file: the test binary itself may be
-// dynamically linked (go test builds with cgo by default).
+// testInit is a minimal static ELF file the tests give Prepare: the test binary has no
+// oshim-init beside it.
+var testInit string
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "initdir-test-")
 	if err != nil {
@@ -26,9 +28,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	restore := UseSource(static)
+	testInit = static
 	code := m.Run()
-	restore()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -63,10 +64,52 @@ func TestPrepareRefusesDynamicBinary(t *testing.T) {
 	if err := os.WriteFile(dynamic, fakeELF(true), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	defer UseSource(dynamic)()
-	_, err := Prepare(records.Store{Dir: filepath.Join(t.TempDir(), "run")}, "", "c1")
+	_, err := Prepare(records.Store{Dir: filepath.Join(t.TempDir(), "run")}, "", "c1", dynamic)
 	if err == nil || !strings.Contains(err.Error(), "dynamically linked") {
 		t.Fatalf("Prepare error = %v, want the dynamic-linking refusal", err)
+	}
+}
+
+func TestPrepareRefusesMissingOrNonExecutableInit(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain")
+	if err := os.WriteFile(plain, fakeELF(false), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		description string
+		source      string
+		want        []string
+	}{
+		{description: "missing", source: filepath.Join(dir, "oshim-init"), want: []string{filepath.Join(dir, "oshim-init"), "no such file", "make build", "beside oshim"}},
+		{description: "not executable", source: plain, want: []string{plain, "not an executable file", "make build"}},
+		{description: "a directory", source: dir, want: []string{dir, "not an executable file"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			_, err := Prepare(records.Store{Dir: filepath.Join(t.TempDir(), "run")}, "", "c1", tc.source)
+			for _, w := range tc.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Fatalf("Prepare error = %v, want it to say %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestSource: the init is the oshim-init beside the executable.
+func TestSource(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, err = filepath.EvalSymlinks(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Source()
+	if want := filepath.Join(filepath.Dir(exe), "oshim-init"); err != nil || got != want {
+		t.Fatalf("Source() = %q, %v, want %q", got, err, want)
 	}
 }
 

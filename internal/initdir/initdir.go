@@ -1,6 +1,6 @@
 // Package initdir prepares and reads a container's init directory: the host directory
-// holding the container's own copy of oshim and the FIFO its in-container init reports
-// through, mounted at initproc.MountDir. Runtime mode and hook mode share it.
+// holding the container's own copy of oshim-init and the FIFO it reports through,
+// mounted at initproc.MountDir. Runtime mode and hook mode share it.
 package initdir
 
 import (
@@ -17,10 +17,11 @@ import (
 )
 
 // Prepare makes a fresh init directory for container id in runtime root of store s,
-// and returns its path: a copy of the running oshim and an empty result FIFO. The copy
-// is never the host's binary and never shared: a container that remounts it read-write
+// and returns its path: a copy of the oshim-init at init (see Source) and an empty
+// result FIFO. The copy is
+// never the host's binary and never shared: a container that remounts it read-write
 // and overwrites it changes only its own copy.
-func Prepare(s records.Store, root, id string) (string, error) {
+func Prepare(s records.Store, root, id, init string) (string, error) {
 	dir, err := s.InitDir(root, id)
 	if err != nil {
 		return "", err
@@ -41,7 +42,7 @@ func Prepare(s records.Store, root, id string) (string, error) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
-	if err := copySelf(BinaryPath(dir)); err != nil {
+	if err := copyInit(init, BinaryPath(dir)); err != nil {
 		return "", err
 	}
 	fifo := ResultPath(dir)
@@ -55,13 +56,13 @@ func Prepare(s records.Store, root, id string) (string, error) {
 	return dir, nil
 }
 
-// BinaryPath is the host path of the container's copy of oshim in dir.
+// BinaryPath is the host path of the container's copy of oshim-init in dir.
 func BinaryPath(dir string) string { return filepath.Join(dir, filepath.Base(initproc.Binary)) }
 
 // ResultPath is the host path of the result FIFO in dir.
 func ResultPath(dir string) string { return filepath.Join(dir, filepath.Base(initproc.ResultPipe)) }
 
-// DropCopy removes the container's copy of oshim once its init has run: a
+// DropCopy removes the container's copy of oshim-init once it has run: a
 // crash-looping container must not fill the run directory with binaries. The running
 // container keeps its mount of the file; the host needs the copy no longer.
 func DropCopy(dir string) error {
@@ -71,22 +72,25 @@ func DropCopy(dir string) error {
 	return nil
 }
 
-// selfExe is the binary copied into init directories.
-var selfExe = "/proc/self/exe"
-
-// UseSource makes Prepare copy path instead of the running binary until restore is
-// called. It is for tests of packages that call Prepare: a test binary is not oshim,
-// and go test may link it dynamically, which Prepare refuses.
-func UseSource(path string) (restore func()) {
-	old := selfExe
-	selfExe = path
-	return func() { selfExe = old }
+// Source is the oshim-init to give Prepare: the file initproc.HostBinary beside the
+// running oshim, symlinks resolved, as `make build` and the install instructions place
+// it.
+func Source() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find the oshim executable: %w", err)
+	}
+	if resolved, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = resolved
+	}
+	return filepath.Join(filepath.Dir(exe), initproc.HostBinary), nil
 }
 
-func copySelf(dst string) error {
-	src, err := os.Open(selfExe)
+// copyInit copies the init at path to dst.
+func copyInit(path, dst string) error {
+	src, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open own binary: %w", err)
+		return fmt.Errorf("open the in-container init: %w: build it with oshim (make build) and install it beside oshim as %s", err, initproc.HostBinary)
 	}
 	defer src.Close()
 	if err := requireStatic(src); err != nil {
@@ -98,7 +102,7 @@ func copySelf(dst string) error {
 	}
 	if _, err := io.Copy(out, src); err != nil {
 		out.Close()
-		return fmt.Errorf("copy oshim to %s: %w", dst, err)
+		return fmt.Errorf("copy %s to %s: %w", path, dst, err)
 	}
 	if err := out.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", dst, err)
@@ -106,15 +110,23 @@ func copySelf(dst string) error {
 	return nil
 }
 
-// requireStatic refuses a dynamically linked oshim: inside a container its loader and
-// libc are not there, and every contracted container would fail to start.
+// requireStatic refuses an init that is not a static executable: inside a container a
+// loader and libc are not there, and every contracted container would fail to start.
 func requireStatic(f *os.File) error {
+	fix := "rebuild it with oshim (make build) and install it beside oshim as " + initproc.HostBinary
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("stat the in-container init %s: %w", f.Name(), err)
+	}
+	if !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {
+		return fmt.Errorf("the in-container init %s is not an executable file (mode %v): %s", f.Name(), st.Mode(), fix)
+	}
 	dynamic, err := hasInterp(f)
 	if err != nil {
-		return fmt.Errorf("read own binary %s: %w", f.Name(), err)
+		return fmt.Errorf("the in-container init %s is not a static executable: %w: %s", f.Name(), err, fix)
 	}
 	if dynamic {
-		return fmt.Errorf("this oshim binary is dynamically linked, so it cannot run as the in-container init: build it with CGO_ENABLED=0 (make build)")
+		return fmt.Errorf("the in-container init %s is dynamically linked, so it cannot run inside a container: %s", f.Name(), fix)
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 
 func TestPrepare(t *testing.T) {
 	s := records.Store{Dir: filepath.Join(t.TempDir(), "run")}
-	dir, err := Prepare(s, "", "c1")
+	dir, err := Prepare(s, "", "c1", testInit)
 	if err != nil {
 		t.Fatalf("Prepare: %v", err)
 	}
@@ -49,7 +49,7 @@ func TestPrepare(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "stale"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Prepare(s, "", "c1"); err != nil {
+	if _, err := Prepare(s, "", "c1", testInit); err != nil {
 		t.Fatalf("Prepare again: %v", err)
 	}
 	if _, err := os.Lstat(filepath.Join(dir, "stale")); !os.IsNotExist(err) {

@@ -1,8 +1,10 @@
-// Package initproc is oshim's in-container init: injected as the container's first
-// process, it uses a lent CAP_SETPCAP to clear the bounding set, drops the loan, checks
-// from inside the container that the capability state is what the contract promised,
-// and then execs the workload. It must stay lean: it runs before every contracted
-// workload, so it reads no config and sets up no logging before its execve.
+// Package initproc is the host's side of oshim's in-container init, oshim-init: a
+// small static C program (oshim-init/, built by `make build` beside oshim) that the
+// rewrite injects as a contracted container's first process. The init uses a lent
+// CAP_SETPCAP to clear the bounding set, drops the loan, checks from inside the
+// container that the capability state is what the contract promised, reports the
+// result, and execs the workload. This package holds its arguments, the state it
+// targets, its result message, exit statuses and system calls.
 package initproc
 
 import (
@@ -17,9 +19,12 @@ import (
 // leaves nothing behind in a user-provided rootfs and works with a read-only one.
 const (
 	MountDir   = "/dev/.oshim"
-	Binary     = MountDir + "/oshim"
+	Binary     = MountDir + "/init"
 	ResultPipe = MountDir + "/result"
 )
+
+// HostBinary is the init's file name on the host, beside the oshim executable.
+const HostBinary = "oshim-init"
 
 // Options tell the init what the contract promised.
 type Options struct {
@@ -31,16 +36,19 @@ type Options struct {
 	Require caps.Set
 	// Result is the FIFO the measured state is reported through; empty for none.
 	Result string
-	// ReportOnly measures and reports without changing the capability state and
-	// without ever stopping the workload: a contract with on_skew = "report".
+	// ReportOnly measures and reports without changing the state or refusing: a
+	// state that differs from the contract is reported, and the workload still runs.
 	ReportOnly bool
 }
 
 // Args renders the options as the init's arguments, in front of "--" and the workload.
 func (o Options) Args(workload []string) []string {
-	args := []string{Binary, "init"}
+	args := []string{Binary}
 	if o.ClearBounding {
 		args = append(args, "--clear-bounding")
+	}
+	if o.ReportOnly {
+		args = append(args, "--report-only")
 	}
 	if !o.Drop.IsEmpty() {
 		args = append(args, "--drop", strings.Join(o.Drop.Names(), ","))
@@ -60,8 +68,8 @@ func (o Options) Args(workload []string) []string {
 
 var errNoWorkload = errors.New("no workload command after --")
 
-// ParseArgs reads the arguments after "init". It is hand-written: the init must not pay
-// for a flag package's set-up, and its input comes only from oshim's own rewrite.
+// ParseArgs reads the init's arguments after its path, as oshim-init does (the tests
+// hold both to the same answers).
 func ParseArgs(args []string) (Options, []string, error) {
 	var o Options
 	for i := 0; i < len(args); i++ {

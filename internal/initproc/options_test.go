@@ -17,16 +17,17 @@ func TestArgsRoundTrip(t *testing.T) {
 		{description: "nothing but verification", workload: []string{"/bin/true"}},
 		{description: "clear with a loan", opts: Options{ClearBounding: true, Drop: caps.NewSet(caps.SETPCAP), Result: ResultPipe}, workload: []string{"sh", "-c", "echo --"}},
 		{description: "required caps", opts: Options{Require: caps.NewSet(caps.SETPCAP, caps.NET_ADMIN)}, workload: []string{"--", "x"}},
+		{description: "report only", opts: Options{ReportOnly: true, ClearBounding: true, Require: caps.NewSet(caps.SETPCAP), Result: ResultPipe}, workload: []string{"/bin/true"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.description, func(t *testing.T) {
 			args := tc.opts.Args(tc.workload)
-			if args[0] != Binary || args[1] != "init" {
-				t.Fatalf("Args = %q, want %s init ...", args, Binary)
+			if args[0] != Binary {
+				t.Fatalf("Args = %q, want %s ...", args, Binary)
 			}
-			got, workload, err := ParseArgs(args[2:])
+			got, workload, err := ParseArgs(args[1:])
 			if err != nil {
-				t.Fatalf("ParseArgs(%q): %v", args[2:], err)
+				t.Fatalf("ParseArgs(%q): %v", args[1:], err)
 			}
 			if !reflect.DeepEqual(got, tc.opts) || !reflect.DeepEqual(workload, tc.workload) {
 				t.Fatalf("ParseArgs = %+v %q, want %+v %q", got, workload, tc.opts, tc.workload)
@@ -68,7 +69,7 @@ func FuzzParseArgs(f *testing.F) {
 		if len(workload) == 0 {
 			t.Fatal("parsed without a workload")
 		}
-		again, w2, err := ParseArgs(o.Args(workload)[2:])
+		again, w2, err := ParseArgs(o.Args(workload)[1:])
 		if err != nil || !reflect.DeepEqual(again, o) || !reflect.DeepEqual(w2, workload) {
 			t.Fatalf("round trip: %+v %q %v, want %+v %q", again, w2, err, o, workload)
 		}
@@ -121,21 +122,40 @@ func TestTarget(t *testing.T) {
 	}
 }
 
-func TestResultRoundTrip(t *testing.T) {
-	r := Result{OK: true, Probe: "ok", State: toWire(caps.State{Effective: caps.NewSet(caps.SETPCAP), Bounding: caps.FullSet(caps.CHECKPOINT_RESTORE)})}
-	b, err := jsonMarshal(&r)
-	if err != nil {
-		t.Fatal(err)
+func TestDecodeResult(t *testing.T) {
+	// As oshim-init writes them (see TestInitBehaviour for the real ones).
+	tests := []struct {
+		description string
+		msg         string
+		want        Result
+		summary     string
+	}{
+		{
+			description: "ok",
+			msg:         `{"ok":true,"probe":"ok","state":{"eff":"100","prm":"100","inh":"0","bnd":"1ffffffffff","amb":"0"},"noNewPrivs":false,"seccomp":2}`,
+			want:        Result{OK: true, Probe: "ok", State: wireState{Effective: 0x100, Permitted: 0x100, Bounding: 0x1ffffffffff}, Seccomp: 2},
+			summary:     "ok: bnd=CAP_CHOWN,",
+		},
+		{
+			description: "refused, report only",
+			msg:         `{"ok":false,"step":"verify","message":"the workload would start without CAP_SETPCAP","probe":"skipped","state":{"eff":"0","prm":"0","inh":"0","bnd":"0","amb":"0"},"noNewPrivs":true,"seccomp":0,"lsm":"none","reportOnly":true}`,
+			want:        Result{Step: "verify", Message: "the workload would start without CAP_SETPCAP", Probe: "skipped", NoNewPrivs: true, LSM: "none", ReportOnly: true},
+			summary:     "reported: verify: the workload would start without CAP_SETPCAP",
+		},
 	}
-	got, err := DecodeResult(b)
-	if err != nil {
-		t.Fatalf("DecodeResult(%s): %v", b, err)
-	}
-	if !reflect.DeepEqual(*got, r) {
-		t.Fatalf("round trip = %+v, want %+v", *got, r)
-	}
-	if s := got.Summary(); !strings.HasPrefix(s, "ok: bnd=CAP_CHOWN,") {
-		t.Fatalf("Summary = %q", s)
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			got, err := DecodeResult([]byte(tc.msg))
+			if err != nil {
+				t.Fatalf("DecodeResult(%s): %v", tc.msg, err)
+			}
+			if !reflect.DeepEqual(*got, tc.want) {
+				t.Fatalf("DecodeResult = %+v, want %+v", *got, tc.want)
+			}
+			if s := got.Summary(); !strings.HasPrefix(s, tc.summary) {
+				t.Fatalf("Summary = %q, want %q...", s, tc.summary)
+			}
+		})
 	}
 }
 

@@ -8,8 +8,9 @@ import (
 	"github.com/oshim/oshim/internal/caps"
 )
 
-// Result is what the init reports to the host through the result FIFO. Sets travel as
-// hex masks so the message stays within one atomic pipe write (PIPE_BUF).
+// Result is what the init reports to the host through the result FIFO, written by
+// oshim-init in one write(2). Sets travel as hex masks so the message stays within one
+// atomic pipe write (PIPE_BUF).
 type Result struct {
 	OK bool `json:"ok"`
 	// Step names the failed step; Errno and Message say why.
@@ -22,8 +23,8 @@ type Result struct {
 	NoNewPrivs bool      `json:"noNewPrivs"`
 	Seccomp    int       `json:"seccomp"`
 	LSM        string    `json:"lsm,omitempty"`
-	// ReportOnly: the init only observed (on_skew = "report"); a failed check was
-	// reported and the workload ran anyway.
+	// ReportOnly: the init ran with --report-only, so it changed nothing and a
+	// failure did not stop the workload.
 	ReportOnly bool `json:"reportOnly,omitempty"`
 }
 
@@ -35,10 +36,6 @@ type wireState struct {
 	Ambient     mask `json:"amb"`
 }
 
-func toWire(s caps.State) wireState {
-	return wireState{mask(s.Effective), mask(s.Permitted), mask(s.Inheritable), mask(s.Bounding), mask(s.Ambient)}
-}
-
 // CapState returns the measured sets.
 func (r *Result) CapState() caps.State {
 	w := r.State
@@ -46,10 +43,6 @@ func (r *Result) CapState() caps.State {
 }
 
 type mask uint64
-
-func (m mask) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + strconv.FormatUint(uint64(m), 16) + `"`), nil
-}
 
 func (m *mask) UnmarshalJSON(b []byte) error {
 	var s string
@@ -90,5 +83,3 @@ func (r *Result) Summary() string {
 	}
 	return fmt.Sprintf("ok: bnd=%s caps=%s amb=%s probe=%s", st.Bounding, st.Effective, st.Ambient, r.Probe)
 }
-
-func jsonMarshal(r *Result) ([]byte, error) { return json.Marshal(r) }

@@ -148,7 +148,7 @@ func (s Store) Remove(root, id string) error {
 }
 
 // InitDir is the directory mounted into a container at the init's mount point: the
-// container's own copy of oshim and the result FIFO. It is kept apart from the record,
+// container's own copy of oshim-init and the result FIFO. It is kept apart from the record,
 // which the container must not see.
 func (s Store) InitDir(root, id string) (string, error) {
 	dir, err := s.ContainerDir(root, id)

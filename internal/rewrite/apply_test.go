@@ -190,7 +190,7 @@ func TestApplyIsIdempotentForTheInit(t *testing.T) {
 		}
 	}
 	proc, _ := spec.ReadProcess(o, "process")
-	if n := count(proc.Args, "init"); n != 1 {
+	if n := count(proc.Args, initproc.Binary); n != 1 {
 		t.Fatalf("args after two rewrites = %q: the init is wrapped %d times", proc.Args, n)
 	}
 	var mounts []struct{ Destination string }
@@ -208,7 +208,7 @@ func TestApplyIsIdempotentForTheInit(t *testing.T) {
 
 func TestApplyForgedInitPrefixIsReplaced(t *testing.T) {
 	o, _ := load(t, "../spec/testdata/runc.json")
-	forged := []string{initproc.Binary, "init", "--", "/bin/workload"}
+	forged := []string{initproc.Binary, "--drop", "CAP_SYS_ADMIN", "--", "/bin/workload"}
 	if err := o.Set(forged, "process", "args"); err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func TestEvaluate(t *testing.T) {
 		},
 		{
 			description: "a spec oshim rewrote already is matched by its workload",
-			config: `{"process":{"args":["/dev/.oshim/oshim","init","--require","CAP_SETPCAP","--","/opt/openshell/bin/openshell-sandbox"],
+			config: `{"process":{"args":["/dev/.oshim/init","--require","CAP_SETPCAP","--","/opt/openshell/bin/openshell-sandbox"],
 				"capabilities":{"bounding":["CAP_SETPCAP"],"effective":["CAP_SETPCAP"],"permitted":["CAP_SETPCAP"]}},
 				"annotations":{"io.oshim.contract":"sandbox-supervisor"}}`,
 			wantPlan: true, wantSkew: "none", wantArg0: "/opt/openshell/bin/openshell-sandbox",
@@ -46,7 +46,7 @@ func TestEvaluate(t *testing.T) {
 		{description: "no process", config: `{"ociVersion":"1.0.2"}`},
 		{description: "a null process", config: `{"process":null}`},
 		{description: "no args", config: `{"process":{"args":[]}}`},
-		{description: "an init with no workload", config: `{"process":{"args":["/dev/.oshim/oshim","init","--"]}}`},
+		{description: "an init with no workload", config: `{"process":{"args":["/dev/.oshim/init","--"]}}`},
 		{description: "a process of the wrong type", config: `{"process":[]}`, wantErr: "process"},
 		{description: "annotations of the wrong type", config: `{"process":{"args":["/bin/true"]},"annotations":[]}`, wantErr: "annotations"},
 		{description: "an unknown contract", config: `{"process":{"args":["/bin/true"]},"annotations":{"io.oshim.contract":"x"}}`, wantErr: "names no contract"},
@@ -93,7 +93,7 @@ func TestEvaluateWithoutContracts(t *testing.T) {
 
 func FuzzEvaluate(f *testing.F) {
 	f.Add([]byte(`{"process":{"args":["/opt/openshell/bin/openshell-sandbox"],"user":{"uid":1000}}}`))
-	f.Add([]byte(`{"process":{"args":["/dev/.oshim/oshim","init","--"]},"annotations":{"io.oshim.contract":"sandbox-supervisor"}}`))
+	f.Add([]byte(`{"process":{"args":["/dev/.oshim/init","--"]},"annotations":{"io.oshim.contract":"sandbox-supervisor"}}`))
 	f.Fuzz(func(t *testing.T, config []byte) {
 		o, err := spec.ParseObject(config)
 		if err != nil {

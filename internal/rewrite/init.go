@@ -46,15 +46,15 @@ func injectInit(o *spec.Object, pl *Plan, workload []string, t Target) error {
 }
 
 // unwrapInit strips an init prefix a spec already carries, whoever put it there: the
-// init's options come from the contract, never from the spec.
+// init's options come from the contract, never from the spec. The workload is what the
+// init itself would run; arguments the init would refuse are left as they are, so the
+// injected init runs them and the inner one refuses them.
 func unwrapInit(args []string) []string {
-	if len(args) < 2 || args[0] != initproc.Binary || args[1] != "init" {
+	if len(args) == 0 || args[0] != initproc.Binary {
 		return args
 	}
-	for i, a := range args {
-		if a == "--" {
-			return args[i+1:]
-		}
+	if _, workload, err := initproc.ParseArgs(args[1:]); err == nil {
+		return workload
 	}
 	return args
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/oshim/oshim/internal/admit"
+	"github.com/oshim/oshim/internal/initdir"
 	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/internal/spec"
 )
@@ -21,10 +22,14 @@ func (w *Wrapper) admit() (*records.Container, error) {
 	if err != nil {
 		return nil, err
 	}
+	init, err := initdir.Source()
+	if err != nil {
+		return nil, err
+	}
 	req := admit.Request{
 		Mode: admit.Create, Spec: f.Object, Contracts: w.Config.Set,
 		ID: w.Inv.ID, Root: w.Inv.Global.Root, Bundle: w.Inv.Bundle, Rootfs: w.rootfs(f.Object),
-		Store: w.Store, Runtime: w.Runtime, Report: w.Report, Metrics: w.Metrics, Log: w.Log,
+		Store: w.Store, Runtime: w.Runtime, Report: w.Report, Metrics: w.Metrics, Log: w.Log, InitBinary: init,
 	}
 	out, err := admit.Admit(req)
 	switch {

@@ -19,7 +19,25 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asOshim) == "1" {
 		os.Exit(Main(os.Args[1:], "test", "test", func(w io.Writer) { fmt.Fprintln(w, "usage") }))
 	}
+	// oshim copies the oshim-init beside itself into each container's init directory;
+	// the (static) test binary stands in for it, copied, never run.
+	if err := placeInit(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	os.Exit(m.Run())
+}
+
+func placeInit() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(filepath.Dir(exe), "oshim-init"), data, 0o755)
 }
 
 // fakeRuntime is a runtime named name (runc or crun, which decides the argument

@@ -16,6 +16,7 @@ import (
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/explain"
 	"github.com/oshim/oshim/internal/hook"
+	"github.com/oshim/oshim/internal/initdir"
 	"github.com/oshim/oshim/internal/records"
 )
 
@@ -138,7 +139,11 @@ func hookMode(t *testing.T, cfg string, edit func(map[string]any)) outcome {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &hook.Hook{Config: c, ConfigPath: path, Store: records.Store{Dir: filepath.Join(t.TempDir(), "run")}, Self: "/bin/true", Log: logrus.New()}
+	init, err := initdir.Source()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hook.Hook{Config: c, ConfigPath: path, Store: records.Store{Dir: filepath.Join(t.TempDir(), "run")}, Self: "/bin/true", InitBinary: init, Log: logrus.New()}
 	spec, err := os.ReadFile(filepath.Join(bundle(t, edit), "config.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/oshim/oshim/internal/initproc"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,12 +26,12 @@ type Breakdown struct {
 	Exec      []Item    `json:"exec"`
 	InProcess []Item    `json:"in_process"`
 	InitTrace InitTrace `json:"init_trace"`
-	// OshimBytes is the size of the binary copied into every container with the init.
-	OshimBytes int64 `json:"oshim_bytes"`
+	// InitBytes is the size of oshim-init, copied into every container with the init.
+	InitBytes int64 `json:"init_bytes"`
 }
 
 func breakdown(ws *workspace, o options) (*Breakdown, error) {
-	b := &Breakdown{OshimBytes: fileSize(ws.Oshim)}
+	b := &Breakdown{InitBytes: fileSize(ws.Init)}
 	tmpfs := filepath.Join(ws.Dir, "tmpfs")
 	if err := os.MkdirAll(tmpfs, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", tmpfs, err)
@@ -94,8 +95,8 @@ func execCosts(ws *workspace, initArgs []string, n int) ([]Item, error) {
 		{"true", []string{truePath}, []string{basePath}},
 		{"floor -> true", []string{ws.Floor, "run", "x"}, []string{basePath, "FLOOR_RUNTIME=" + truePath}},
 		run("passthrough"), run("require"), run("clear"), crowdedRun,
-		{"oshim init (verify only) -> true", []string{ws.Oshim, "init", "--", truePath}, []string{basePath}},
-		{"oshim init (as injected for clear) -> true", append(initArgs, truePath), []string{basePath}},
+		{"oshim-init (verify only) -> true", []string{ws.Init, "--", truePath}, []string{basePath}},
+		{"oshim-init (as injected for clear) -> true", append(initArgs, truePath), []string{basePath}},
 	}
 	samples := make([][]float64, len(rows))
 	for round := range n {
@@ -139,14 +140,14 @@ func crowdedConfig(ws *workspace, root string) (string, error) {
 }
 
 // hostInitArgs turns the init's argv from a rewritten config.json into one that runs
-// on the host: the host's oshim instead of the mounted copy, no result FIFO (nobody
-// reads it), and the workload left for the caller to append.
-func hostInitArgs(oshim string, args []string) ([]string, error) {
+// on the host: the host's oshim-init instead of the mounted copy, no result FIFO
+// (nobody reads it), and the workload left for the caller to append.
+func hostInitArgs(init string, args []string) ([]string, error) {
 	i := slices.Index(args, "--")
-	if len(args) < 2 || args[1] != "init" || i < 2 {
+	if len(args) < 1 || args[0] != initproc.Binary || i < 1 {
 		return nil, fmt.Errorf("process.args %q do not start with oshim's init", args)
 	}
-	out := []string{oshim}
+	out := []string{init}
 	for j := 1; j < i; j++ {
 		if args[j] == "--result" {
 			j++

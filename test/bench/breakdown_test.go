@@ -16,17 +16,17 @@ func TestHostInitArgs(t *testing.T) {
 	}{
 		{
 			name: "the clear contract's init",
-			args: []string{"/dev/.oshim/oshim", "init", "--clear-bounding", "--require", "CAP_SETPCAP", "--result", "/dev/.oshim/result", "--", "/bin/true"},
-			want: []string{"/host/oshim", "init", "--clear-bounding", "--require", "CAP_SETPCAP", "--"},
+			args: []string{"/dev/.oshim/init", "--clear-bounding", "--require", "CAP_SETPCAP", "--result", "/dev/.oshim/result", "--", "/bin/true"},
+			want: []string{"/host/oshim-init", "--clear-bounding", "--require", "CAP_SETPCAP", "--"},
 		},
-		{name: "verify only", args: []string{"/dev/.oshim/oshim", "init", "--", "/bin/true"}, want: []string{"/host/oshim", "init", "--"}},
+		{name: "verify only", args: []string{"/dev/.oshim/init", "--", "/bin/true"}, want: []string{"/host/oshim-init", "--"}},
 		{name: "not the init", args: []string{"/bin/true"}, wantErr: true},
-		{name: "no workload separator", args: []string{"/dev/.oshim/oshim", "init", "--clear-bounding"}, wantErr: true},
-		{name: "the separator before init", args: []string{"--", "init"}, wantErr: true},
+		{name: "no workload separator", args: []string{"/dev/.oshim/init", "--clear-bounding"}, wantErr: true},
+		{name: "the separator before the init", args: []string{"--", "/dev/.oshim/init"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := hostInitArgs("/host/oshim", tt.args)
+			got, err := hostInitArgs("/host/oshim-init", tt.args)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("hostInitArgs() error = %v, want error %v", err, tt.wantErr)
 			}
@@ -38,15 +38,15 @@ func TestHostInitArgs(t *testing.T) {
 }
 
 func FuzzHostInitArgs(f *testing.F) {
-	f.Add("/dev/.oshim/oshim\x00init\x00--result\x00f\x00--\x00/bin/true")
-	f.Add("/dev/.oshim/oshim\x00init\x00--result")
+	f.Add("/dev/.oshim/init\x00--result\x00f\x00--\x00/bin/true")
+	f.Add("/dev/.oshim/init\x00--result")
 	f.Fuzz(func(t *testing.T, joined string) {
 		args := splitNUL(joined)
-		got, err := hostInitArgs("/host/oshim", args)
+		got, err := hostInitArgs("/host/oshim-init", args)
 		if err != nil {
 			return
 		}
-		if got[0] != "/host/oshim" || got[1] != "init" || got[len(got)-1] != "--" || slices.Contains(got, "--result") {
+		if got[0] != "/host/oshim-init" || got[len(got)-1] != "--" || slices.Contains(got, "--result") {
 			t.Errorf("hostInitArgs(%q) = %q", args, got)
 		}
 	})

@@ -75,7 +75,7 @@ func TestChecker(t *testing.T) {
 		{name: "passthrough changed config.json", variant: "passthrough", config: template + "\n", wantErr: "was changed"},
 		{name: "require rewrote", variant: "require", config: `{"process":{"args":["/bin/true"]},"annotations":{"io.oshim.contract":"bench-require"}}`},
 		{name: "require without the annotation", variant: "require", config: template, wantErr: "annotation io.oshim.contract"},
-		{name: "clear without the init", variant: "clear", config: `{"process":{"args":["/bin/true"]},"annotations":{"io.oshim.contract":"bench-clear"}}`, wantErr: "want /dev/.oshim/oshim first"},
+		{name: "clear without the init", variant: "clear", config: `{"process":{"args":["/bin/true"]},"annotations":{"io.oshim.contract":"bench-clear"}}`, wantErr: "want /dev/.oshim/init first"},
 		{name: "not JSON", variant: "clear", config: `{`, wantErr: "decode"},
 	}
 	for _, tt := range tests {

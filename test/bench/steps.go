@@ -54,7 +54,7 @@ func rewriteSteps(ws *workspace, tmpfs string, n int) ([]Item, []string, error) 
 	if _, err := f.Object.Lookup(&args, "process", "args"); err != nil {
 		return nil, nil, fmt.Errorf("read the rewritten args: %w", err)
 	}
-	initArgs, err := hostInitArgs(ws.Oshim, args)
+	initArgs, err := hostInitArgs(ws.Init, args)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -76,15 +76,15 @@ func rewriteSteps(ws *workspace, tmpfs string, n int) ([]Item, []string, error) 
 		if err := add("record Save (atomic, no fsync) on "+dir.fs, nil, func() error { return store.Save(rec) }); err != nil {
 			return nil, nil, err
 		}
-		copyPath := filepath.Join(dir.path, "oshim-copy")
+		copyPath := filepath.Join(dir.path, "init-copy")
 		removeCopy := func() error {
 			if err := os.Remove(copyPath); err != nil && !os.IsNotExist(err) {
 				return err
 			}
 			return nil
 		}
-		name := fmt.Sprintf("copy of oshim (%.1f MB) on %s", float64(fileSize(ws.Oshim))/1e6, dir.fs)
-		if err := add(name, removeCopy, func() error { return copyBinary(ws.Oshim, copyPath) }); err != nil {
+		name := fmt.Sprintf("copy of oshim-init (%.1f kB) on %s", float64(fileSize(ws.Init))/1e3, dir.fs)
+		if err := add(name, removeCopy, func() error { return copyBinary(ws.Init, copyPath) }); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -119,7 +119,7 @@ func patch(cfg *config.Config, path, initDir string) (*spec.File, error) {
 	return f, nil
 }
 
-// copyBinary copies like the wrapper's copySelf: a new file, io.Copy, close.
+// copyBinary copies like initdir's copyInit: a new file, io.Copy, close.
 func copyBinary(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/oshim/oshim/internal/initproc"
 	"github.com/oshim/oshim/test/harness"
 )
 
@@ -17,6 +18,7 @@ import (
 type workspace struct {
 	Dir      string
 	Oshim    string // the binary measured
+	Init     string // the oshim-init beside Oshim, which Oshim injects
 	Floor    string
 	MaxRSS   string // test/bench/maxrss
 	Rootfs   string // shared, read-only in every container
@@ -107,6 +109,9 @@ func (ws *workspace) prepare(o options) error {
 	if ws.Oshim, err = ws.binary(o.Oshim, "./cmd/oshim"); err != nil {
 		return err
 	}
+	if ws.Init, err = ws.initBinary(o.Oshim != ""); err != nil {
+		return err
+	}
 	if ws.Floor, err = ws.binary("", "./test/bench/floor"); err != nil {
 		return err
 	}
@@ -167,6 +172,19 @@ func (ws *workspace) binary(path, pkg string) (string, error) {
 		return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, msg)
 	}
 	return out, nil
+}
+
+// initBinary is the oshim-init beside ws.Oshim: given, for an oshim that `make build`
+// made, or else built there.
+func (ws *workspace) initBinary(given bool) (string, error) {
+	path := filepath.Join(filepath.Dir(ws.Oshim), initproc.HostBinary)
+	if !given {
+		return harness.BuildInit(filepath.Dir(ws.Oshim), initproc.HostBinary)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("oshim's in-container init: %w (run `make build` first)", err)
+	}
+	return path, nil
 }
 
 // moduleRoot is the directory of the go.mod the bench is run from.

@@ -1,11 +1,13 @@
 package e2e
 
-// Tests of oshim's in-container init (bounding = "clear" and verification), for crun
-// and runc. Capability state is read from the real processes' /proc on the host.
+// Tests of oshim's in-container init (bounding = "clear", verification and
+// --report-only), for crun and runc. Capability state is read from the real processes'
+// /proc on the host.
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oshim/oshim/internal/initproc"
 	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
 )
@@ -268,38 +271,94 @@ func fileDigest(t *testing.T, path string) string {
 }
 
 // TestInitTamper: a container holding CAP_SYS_ADMIN remounts its init read-write and
-// overwrites it; neither the host's oshim nor another running container's init changes.
+// overwrites it; neither the host's oshim-init nor another running container's init
+// changes.
 func TestInitTamper(t *testing.T) {
 	for _, rt := range runtimes {
 		t.Run(rt, func(t *testing.T) {
 			t.Parallel()
 			oshim := harness.Oshim(t)
-			hostBefore := fileDigest(t, oshim)
+			hostInit := harness.Init(t)
+			hostBefore := fileDigest(t, hostInit)
 
 			other := capdumpBundle(t, rt)
 			oc := harness.Start(t, initEnv(t, other, clearContract()), oshim, other)
 			oc.WaitOutput(t, "\n")
-			otherInit := fmt.Sprintf("/proc/%d/root/dev/.oshim/oshim", oc.Pid)
+			otherInit := fmt.Sprintf("/proc/%d/root/dev/.oshim/init", oc.Pid)
 			otherBefore := fileDigest(t, otherInit)
 
 			b := capdumpBundle(t, rt)
 			b.Install(t, harness.Binary(t, "./test/workload/capdump"), supervisorPath)
-			b.SetArgs(t, "/bin/sh", "-c", "mount -o remount,bind,rw /dev/.oshim/oshim && chmod u+w /dev/.oshim/oshim && echo tampered > /dev/.oshim/oshim && echo written && sleep 600")
+			b.SetArgs(t, "/bin/sh", "-c", "mount -o remount,bind,rw /dev/.oshim/init && chmod u+w /dev/.oshim/init && echo tampered > /dev/.oshim/init && echo written && sleep 600")
 			// The shell is not the contract's command: select the contract by rule on
 			// the annotation instead, and give the container CAP_SYS_ADMIN.
 			b.Jq(t, `.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"]) | .annotations["tamper"] = "yes"`)
 			contract := clearContract() + "\n[[contract]]\nname = \"tamper\"\nbounding = \"clear\"\n[contract.match]\nannotations = { '^tamper$' = '^yes$' }\n"
 			c := harness.Start(t, initEnv(t, b, contract), oshim, b)
 			c.WaitOutput(t, "written")
-			if got := fileDigest(t, fmt.Sprintf("/proc/%d/root/dev/.oshim/oshim", c.Pid)); got == otherBefore {
+			if got := fileDigest(t, fmt.Sprintf("/proc/%d/root/dev/.oshim/init", c.Pid)); got == otherBefore {
 				t.Fatalf("the tampering container's init is unchanged: the test did not tamper")
 			}
-			if got := fileDigest(t, oshim); got != hostBefore {
-				t.Errorf("the host's oshim changed")
+			if got := fileDigest(t, hostInit); got != hostBefore {
+				t.Errorf("the host's oshim-init changed")
 			}
 			if got := fileDigest(t, otherInit); got != otherBefore {
 				t.Errorf("another container's init changed")
 			}
 		})
+	}
+}
+
+// TestInitReportOnly runs oshim-init with --report-only as its own first process
+// under the runtimes directly: it reports how the state differs from the contract
+// and runs the workload with the state unchanged.
+func TestInitReportOnly(t *testing.T) {
+	for _, rt := range runtimes {
+		for _, opts := range [][]string{{"--require", "CAP_SETPCAP"}, {"--clear-bounding", "--drop", "CAP_KILL"}} {
+			t.Run(rt+"/"+strings.Join(opts, " "), func(t *testing.T) {
+				t.Parallel()
+				b := capdumpBundle(t, rt)
+				dir := t.TempDir()
+				init := filepath.Join(dir, "init")
+				data, err := os.ReadFile(harness.Init(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(init, data, 0o555); err != nil {
+					t.Fatal(err)
+				}
+				fifo := filepath.Join(dir, "result")
+				readResult := harness.ResultFIFO(t, fifo)
+				mounts, err := json.Marshal([]map[string]any{
+					{"destination": initproc.Binary, "type": "bind", "source": init, "options": []string{"bind", "ro", "nosuid", "nodev"}},
+					{"destination": initproc.ResultPipe, "type": "bind", "source": fifo, "options": []string{"bind", "ro", "nosuid", "nodev"}},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				args := append([]string{initproc.Binary, "--report-only"}, opts...)
+				b.SetArgs(t, append(args, "--result", initproc.ResultPipe, "--", capdumpPath)...)
+				b.Jq(t, `.mounts = [.mounts[] | ., (select(.destination == "/dev") | $m[])]`, "--argjson", "m", string(mounts))
+				r := harness.Run(t, nil, b.Argv(b.Runtime, "run", "--bundle", b.Dir, b.ID)...)
+				if r.Code != 0 {
+					t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+				}
+				st := parseCapdump(t, r.Stdout)
+				if st.Bnd == 0 || !st.Eff.Has(capKill) {
+					t.Errorf("the workload's state changed: %v", st)
+				}
+				msg := readResult()
+				if msg == nil {
+					t.Fatalf("no result; stderr %q", r.Stderr)
+				}
+				res, err := initproc.DecodeResult(msg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.OK || !res.ReportOnly || res.Step != "verify" || !strings.Contains(r.Stderr, "oshim-init: verify: ") {
+					t.Errorf("result %+v, stderr %q: want a report-only verify failure", res, r.Stderr)
+				}
+			})
+		}
 	}
 }

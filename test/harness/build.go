@@ -27,10 +27,45 @@ var builds struct {
 	pkgs map[string]*build
 }
 
-// Oshim returns the path of oshim built from ./cmd/oshim of this repository.
+// Oshim returns the path of oshim built from ./cmd/oshim of this repository, with
+// oshim-init built beside it, where oshim looks for its in-container init.
 func Oshim(t testing.TB) string {
 	t.Helper()
-	return Binary(t, "./cmd/oshim")
+	path := Binary(t, "./cmd/oshim")
+	initBuild.once.Do(func() {
+		initBuild.path, initBuild.err = BuildInit(filepath.Dir(path), "oshim-init")
+	})
+	if initBuild.err != nil {
+		t.Fatal(initBuild.err)
+	}
+	return path
+}
+
+// Init returns the path of the oshim-init that oshim from Oshim uses.
+func Init(t testing.TB) string {
+	t.Helper()
+	return filepath.Join(filepath.Dir(Oshim(t)), "oshim-init")
+}
+
+var initBuild build
+
+// BuildInit builds target of internal/initproc/oshim-init's Makefile (oshim-init, or
+// one of its test programs) into dir with the C compiler, and returns its path.
+// makeVars are extra make variables, such as "CC=aarch64-linux-gnu-gcc".
+func BuildInit(dir, target string, makeVars ...string) (string, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, target)
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	args := append([]string{"-s", "-C", filepath.Join(root, "internal/initproc/oshim-init"), "O=" + dir}, makeVars...)
+	cmd := exec.CommandContext(ctx, "make", append(args, out)...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("make %s: %w\n%s", out, err, msg)
+	}
+	return out, nil
 }
 
 // Binary builds the main package pkg, a path relative to the repository root

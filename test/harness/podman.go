@@ -174,6 +174,14 @@ func (p *Podman) CopyFile(t testing.TB, src, rel string) string {
 	return p.WriteFile(t, rel, data, info.Mode().Perm())
 }
 
+// CopyOshim copies oshim and its oshim-init to bin/ in Dir for the user, and returns
+// oshim's path.
+func (p *Podman) CopyOshim(t testing.TB) string {
+	t.Helper()
+	p.CopyFile(t, Init(t), "bin/oshim-init")
+	return p.CopyFile(t, Oshim(t), "bin/oshim")
+}
+
 // env is the environment podman runs with: its containers.conf and, rootless, its
 // own home and XDG_RUNTIME_DIR.
 func (p *Podman) env() []string {

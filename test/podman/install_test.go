@@ -41,7 +41,7 @@ done`, strings.Join(paths, " "))
 func TestInstallRootful(t *testing.T) {
 	p := harness.NewPodman(t, false)
 	p.Conf = "" // podman must read /etc/containers, where install writes
-	oshim := p.CopyFile(t, harness.Oshim(t), "bin/oshim")
+	oshim := p.CopyOshim(t)
 	upper, work := p.Mkdir(t, "etc-upper"), p.Mkdir(t, "etc-work")
 	inEtcOverlay := func(t *testing.T, cmd string) harness.Result {
 		t.Helper()
@@ -91,7 +91,7 @@ func TestInstallRootful(t *testing.T) {
 func TestInstallRootless(t *testing.T) {
 	p := harness.NewPodman(t, true)
 	p.Conf = "" // podman must read the user's ~/.config/containers, where install writes
-	oshim := p.CopyFile(t, harness.Oshim(t), "bin/oshim")
+	oshim := p.CopyOshim(t)
 	p.WriteFile(t, "home/.config/containers/containers.conf", []byte(podmanSettings), 0o644)
 	p.WriteFile(t, "home/.config/containers/storage.conf",
 		[]byte(fmt.Sprintf("[storage]\ndriver = \"vfs\"\ngraphroot = %q\nrunroot = %q\n", p.Path("storage"), p.Path("run"))), 0o644)

@@ -82,7 +82,7 @@ func forEach(t *testing.T, f func(t *testing.T, s *setup)) {
 func newSetup(t *testing.T, rootless bool, rt string) *setup {
 	t.Helper()
 	p := harness.NewPodman(t, rootless)
-	s := &setup{Podman: p, Runtime: harness.Runtime(t, rt), Oshim: p.CopyFile(t, harness.Oshim(t), "bin/oshim")}
+	s := &setup{Podman: p, Runtime: harness.Runtime(t, rt), Oshim: p.CopyOshim(t)}
 	p.Import(t, harness.Image{Ref: image, Files: map[string]string{
 		supervisorPath: harness.Binary(t, "./test/workload/supervisor"),
 		capdumpPath:    harness.Binary(t, "./test/workload/capdump"),
