@@ -138,6 +138,7 @@ func installerImageArchive(t *testing.T, p *harness.Podman) string {
 	bin := t.TempDir()
 	for name, path := range map[string]string{
 		"oshim":           harness.Oshim(t),
+		"oshim-init":      harness.Init(t),
 		"oshim-nodelabel": harness.Binary(t, "./cmd/oshim-nodelabel"),
 		"crictl":          harness.Crictl(t),
 	} {

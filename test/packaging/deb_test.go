@@ -68,7 +68,7 @@ func TestDeb(t *testing.T) {
 	if out := ov.Shell(t, "LC_ALL=C MANWIDTH=100 man oshim-config 2>&1").Stdout; !strings.Contains(strings.Join(strings.Fields(out), " "), "oshim-config - the admin config of oshim") {
 		t.Errorf("man oshim-config:\n%s", out)
 	}
-	if r := ov.RunOK(t, nil, "oshim", "doctor"); !strings.Contains(r.Stdout, "OK    config               /etc/oshim/config.toml: 1 contract(s)") {
+	if r := ov.RunOK(t, nil, "oshim", "doctor"); !strings.Contains(r.Stdout, "OK    config               /etc/oshim/config.toml: 2 contract(s)") {
 		t.Errorf("oshim doctor does not see the package's config:\n%s", r.Stdout)
 	}
 	if changed := ov.Changes(t); slices.ContainsFunc(changed, func(c harness.Change) bool {
