@@ -2,12 +2,10 @@ package harness
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -33,20 +31,10 @@ type Containerd struct {
 
 // NewContainerdDir makes the directory for one private containerd and
 // removes it when the test ends (after the daemon stopped: cleanups run last
-// in, first out). It is short, not t.TempDir: unix socket paths are limited
-// to 108 bytes.
+// in, first out).
 func NewContainerdDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "oshim-ctrd-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := os.RemoveAll(dir); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	})
-	return dir
+	return shortTempDir(t, "oshim-ctrd-")
 }
 
 func containerdSocket(dir string) string   { return filepath.Join(dir, "containerd.sock") }
@@ -176,7 +164,7 @@ func (c *Containerd) CgroupParent() string {
 func (c *Containerd) cleanup(t testing.TB) {
 	t.Helper()
 	c.removeContainers(t)
-	c.stop(t)
+	stopDaemon(t, "containerd", c.Pid, c.done, containerdTimeout)
 	if t.Failed() {
 		t.Logf("containerd log:\n%s", c.Log(t))
 	}
@@ -213,21 +201,5 @@ func (c *Containerd) removeContainers(t testing.TB) {
 				t.Errorf("cleanup: ctr -n %s containers rm %s failed with status %d", ns, id, r.Code)
 			}
 		}
-	}
-}
-
-// stop sends SIGTERM to the daemon's pid and waits; SIGKILL after the
-// timeout.
-func (c *Containerd) stop(t testing.TB) {
-	t.Helper()
-	if err := syscall.Kill(c.Pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
-		t.Errorf("cleanup: stop containerd %d: %v", c.Pid, err)
-	}
-	select {
-	case <-c.done:
-	case <-time.After(containerdTimeout):
-		t.Errorf("cleanup: containerd %d ignored SIGTERM for %v; killing it", c.Pid, containerdTimeout)
-		syscall.Kill(c.Pid, syscall.SIGKILL)
-		<-c.done
 	}
 }

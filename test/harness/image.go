@@ -3,6 +3,7 @@ package harness
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 )
 
@@ -26,6 +27,21 @@ func OCIArchive(t testing.TB, img Image) string {
 	archive := filepath.Join(t.TempDir(), "image.tar")
 	p.RunOK(t, "save", "--format", "oci-archive", "-o", archive, img.Ref)
 	return archive
+}
+
+// rootfs returns a fresh busybox rootfs (see Rootfs) with img's files copied in.
+func (img Image) rootfs(t testing.TB) string {
+	t.Helper()
+	rootfs := Rootfs(t)
+	paths := make([]string, 0, len(img.Files))
+	for path := range img.Files {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		copyInto(t, rootfs, img.Files[path], path)
+	}
+	return rootfs
 }
 
 // copyInto copies the host file hostPath into rootfs at containerPath

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -231,17 +230,8 @@ func (p *Podman) RunOK(t testing.TB, args ...string) Result {
 // a registry does: a tar file the podman's user can read, then `podman import`.
 func (p *Podman) Import(t testing.TB, img Image) {
 	t.Helper()
-	rootfs := Rootfs(t)
-	paths := make([]string, 0, len(img.Files))
-	for path := range img.Files {
-		paths = append(paths, path)
-	}
-	sort.Strings(paths)
-	for _, path := range paths {
-		copyInto(t, rootfs, img.Files[path], path)
-	}
 	layer := p.Path("image.tar")
-	RunOK(t, nil, "tar", "-C", rootfs, "-cf", layer, ".")
+	RunOK(t, nil, "tar", "-C", img.rootfs(t), "-cf", layer, ".")
 	p.chown(t, layer)
 	args := []string{"import"}
 	if len(img.Cmd) > 0 {
