@@ -140,7 +140,7 @@ func about(t *testing.T) []string {
 			"of the running workload, against the limit the contract sets for exec sessions. A failing cell says what was " +
 			"expected and what was measured.",
 		"",
-		"Ran on: kernel " + first("uname", "-r") + "; " + first(harness.Oshim(t), "version") + "; " +
+		"Ran on: kernel " + first("uname", "-r") + "; oshim at commit " + first("git", "describe", "--always", "--dirty") + "; " +
 			first("crun", "--version") + "; " + first(harness.Runtime(t, "runc"), "--version") + "; " +
 			first("podman", "--version") + "; " + first("containerd", "--version") + "; " + first("dockerd", "--version") + ".",
 	}

@@ -20,10 +20,9 @@ import (
 const waitFor = 90 * time.Second
 
 // registration is oshim registered with an engine for one real runtime and contract:
-// the admin config, its run directory and OCSF file, and a script that runs oshim with
-// the config.
+// the admin config, its OCSF file, and a script that runs oshim with the config.
 type registration struct {
-	config, runDir, ocsf, script string
+	config, ocsf, script string
 }
 
 // writer writes a file of an engine's test directory, owned by whoever runs the engine.
@@ -47,8 +46,8 @@ func rootWriter(t testing.TB, path string, data []byte, mode os.FileMode) {
 func register(t testing.TB, write writer, dir, oshim, rt string, k kind) registration {
 	t.Helper()
 	base := filepath.Join(dir, rt+"-"+k.contractName())
-	r := registration{config: base + ".toml", runDir: base + ".run", ocsf: base + ".ocsf.jsonl", script: filepath.Join(base, "oshim")}
-	write(t, r.config, []byte(fmt.Sprintf("run_dir = %q\nocsf_log = %q\n\n%s", r.runDir, r.ocsf, k.toml())), 0o644)
+	r := registration{config: base + ".toml", ocsf: base + ".ocsf.jsonl", script: filepath.Join(base, "oshim")}
+	write(t, r.config, []byte(fmt.Sprintf("run_dir = %q\nocsf_log = %q\n\n%s", base+".run", r.ocsf, k.toml())), 0o644)
 	write(t, r.script, []byte(fmt.Sprintf("#!/bin/sh\nOSHIM_CONFIG=%s OSHIM_RUNTIME=%s exec %s \"$@\"\n",
 		r.config, harness.Runtime(t, rt), oshim)), 0o755)
 	return r
