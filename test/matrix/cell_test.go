@@ -155,13 +155,14 @@ func (c cell) args() []string {
 	return []string{supervisorPath, "-status"}
 }
 
-// denyText is what the engine's error shows of oshim's refusal. In hook mode crun
-// names only the failed hook (README, "Hook mode").
-func (c cell) denyText() string {
+// denyText is what the engine's error shows of oshim's refusal, and how the table says
+// it. In hook mode crun names only the failed hook (README, "Hook mode").
+func (c cell) denyText() (text, shown string) {
 	if c.path.name == "hooks" && c.runtime == "crun" {
-		return "error executing hook"
+		return "error executing hook", "refused by oshim's createRuntime hook (crun names only the hook)"
 	}
-	return fmt.Sprintf("contract %q: the spec withholds CAP_SETPCAP, which the workload requires (on_skew=deny)", c.kind.contractName())
+	return fmt.Sprintf("contract %q: the spec withholds CAP_SETPCAP, which the workload requires (on_skew=deny)", c.kind.contractName()),
+		"refused with oshim's reason"
 }
 
 // specJSON writes s as process.capabilities.

@@ -92,12 +92,13 @@ func judge(c cell, o observation) result {
 // judgeRefusal: a denied container never starts its workload, the engine's error
 // carries oshim's reason, and config.json is as the engine wrote it.
 func judgeRefusal(c cell, o observation, r *result, fail func(string, ...any)) {
+	text, shown := c.denyText()
 	r.exec = "n/a: the container never starts"
-	r.measured = "refused"
+	r.measured = shown
 	if !o.refused {
 		fail("the container started; the contract denies it")
-	} else if !strings.Contains(strings.ReplaceAll(o.message, `\"`, `"`), c.denyText()) {
-		fail("the engine's error lacks %q: %s", c.denyText(), oneLine(o.message))
+	} else if !strings.Contains(strings.ReplaceAll(o.message, `\"`, `"`), text) {
+		fail("the engine's error lacks %q: %s", text, oneLine(o.message))
 	}
 	if spoke(o.output + o.message) {
 		fail("the workload ran: %q", o.output+o.message)
