@@ -33,8 +33,10 @@ FUZZTIME  ?= 10s
 # Flags for test/bench and test/conformance; see `go run ./test/bench -h`.
 BENCHFLAGS       ?=
 CONFORMANCEFLAGS ?=
+# Where `make matrix` writes its table (README links this one).
+MATRIXOUT        ?= test/matrix/results/matrix.md
 
-.PHONY: all build man completions stage package release deps demo test unit e2e fuzz vet manifests bench bench-smoke conformance installer-image clean FORCE
+.PHONY: all build man completions stage package release deps demo test unit e2e fuzz vet manifests matrix bench bench-smoke conformance installer-image clean FORCE
 
 all: build
 
@@ -134,14 +136,24 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 
-# test runs everything: unit tests, a short fuzz pass over every fuzz target, and the
-# end-to-end tests against real crun and runc.
+# test runs everything: unit tests, a short fuzz pass over every fuzz target, the
+# end-to-end tests against real crun and runc, and the capability matrix (run once, by
+# its own target).
 test: deps vet
-	$(GO) test -count=1 -timeout 40m ./...
+	$(GO) test -count=1 -timeout 40m $$($(GO) list ./... | grep -v '/test/matrix$$')
+	$(MAKE) matrix MATRIXOUT=test/out/matrix/matrix.md
 	$(MAKE) manifests
 	$(MAKE) conformance CONFORMANCEFLAGS='-out test/out/conformance'
 	$(MAKE) bench-smoke
 	$(MAKE) fuzz
+
+# matrix runs every contract through every engine oshim runs under (the runtime
+# directly, podman rootful, rootless and in hook mode, containerd's CRI, Docker), with
+# crun and runc, and prints the table of what each cell promised and what /proc showed
+# (a few minutes); it fails if any cell fails. The table goes to MATRIXOUT too.
+matrix: deps
+	$(GO) test -count=1 -timeout 30m -parallel 8 ./test/matrix -args -out $(abspath $(MATRIXOUT))
+	@cat $(MATRIXOUT)
 
 # bench measures what oshim adds to a container's start against crun and runc called
 # directly, and writes test/bench/results/bench.{txt,json,png} (about 6 minutes).

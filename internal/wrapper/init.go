@@ -10,8 +10,10 @@ import (
 )
 
 // resultWait bounds how long the call that starts a container waits for its init's
-// report.
-const resultWait = 5 * time.Second
+// report. The init reports within milliseconds; the bound is for a node so loaded that
+// it takes seconds, where a container whose loan is unproven is killed: too short a
+// wait would kill healthy containers there.
+const resultWait = 15 * time.Second
 
 // startCollecting runs the call that starts a container's init (start, or run) with
 // the runtime as a child, and stores the result the init reports. The engine sees the
