@@ -82,122 +82,92 @@ no_new_privs = true
 [contract.match]
 commands = ['^/usr/local/bin/capdump$']
 `
-	for _, rt := range runtimes {
-		t.Run(rt, func(t *testing.T) {
-			t.Parallel()
-			b := capdumpBundle(t, rt)
-			env, _ := env(t, b, contract)
-			c, main := started(t, env, b)
-			if main.Eff&setpcap == 0 {
-				t.Fatalf("main process lacks the required CAP_SETPCAP: %v", main)
-			}
-			all := `["CAP_SETPCAP","CAP_SYS_ADMIN","CAP_KILL","CAP_NET_BIND_SERVICE"]`
-			p := processFile(t, `{"bounding":`+all+`,"effective":`+all+`,"permitted":`+all+`,"inheritable":[],"ambient":[]}`)
-			r := harness.RunOK(t, env, b.Argv(harness.Oshim(t), "exec", "--process", p, c.ID)...)
-			exec := status(t, r.Stdout)
-			if extra := exec.Beyond(main); len(extra) > 0 {
-				t.Errorf("exec session holds %v beyond the main process (%v)", extra, main)
-			}
-			if !exec.NoNewPrivs {
-				t.Errorf("exec session of a no_new_privs contract runs without NoNewPrivs: %v", exec)
-			}
-		})
-	}
+	eachRuntime(t, contract, nil, func(t *testing.T, s scene) {
+		if s.main.Eff&setpcap == 0 {
+			t.Fatalf("main process lacks the required CAP_SETPCAP: %v", s.main)
+		}
+		all := `["CAP_SETPCAP","CAP_SYS_ADMIN","CAP_KILL","CAP_NET_BIND_SERVICE"]`
+		p := processFile(t, `{"bounding":`+all+`,"effective":`+all+`,"permitted":`+all+`,"inheritable":[],"ambient":[]}`)
+		r := harness.RunOK(t, s.env, s.b.Argv(harness.Oshim(t), "exec", "--process", p, s.c.ID)...)
+		exec := status(t, r.Stdout)
+		if extra := exec.Beyond(s.main); len(extra) > 0 {
+			t.Errorf("exec session holds %v beyond the main process (%v)", extra, s.main)
+		}
+		if !exec.NoNewPrivs {
+			t.Errorf("exec session of a no_new_privs contract runs without NoNewPrivs: %v", exec)
+		}
+	})
 }
 
 // TestExecCapFlagRefused: `exec --cap` cannot add what the contract did not give, also
 // when a global flag's value is where a parser that guesses would find the subcommand
 // (both runtimes always take the argument after --rootless).
 func TestExecCapFlagRefused(t *testing.T) {
-	for _, rt := range runtimes {
-		t.Run(rt, func(t *testing.T) {
-			t.Parallel()
-			b := capdumpBundle(t, rt)
-			env, _ := env(t, b, clearContract)
-			c, _ := started(t, env, b)
-			oshim := harness.Oshim(t)
-			for _, argv := range [][]string{
-				b.Argv(oshim, "exec", "--cap", "CAP_SYS_ADMIN", c.ID, capdumpPath),
-				{oshim, "--root", b.Root, "--rootless", "x", "exec", "--cap", "CAP_SYS_ADMIN", c.ID, capdumpPath},
-			} {
-				r := harness.Run(t, env, argv...)
-				if r.Code == 0 || strings.Contains(r.Stdout, "CapEff") {
-					t.Errorf("%q: exit %d, stdout %q: an exec with --cap ran", argv, r.Code, r.Stdout)
-				}
+	eachRuntime(t, clearContract, nil, func(t *testing.T, s scene) {
+		oshim := harness.Oshim(t)
+		for _, argv := range [][]string{
+			s.b.Argv(oshim, "exec", "--cap", "CAP_SYS_ADMIN", s.c.ID, capdumpPath),
+			{oshim, "--root", s.b.Root, "--rootless", "x", "exec", "--cap", "CAP_SYS_ADMIN", s.c.ID, capdumpPath},
+		} {
+			r := harness.Run(t, s.env, argv...)
+			if r.Code == 0 || strings.Contains(r.Stdout, "CapEff") {
+				t.Errorf("%q: exit %d, stdout %q: an exec with --cap ran", argv, r.Code, r.Stdout)
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestExecWithoutRecord: a contracted container whose record is gone (a cleanup of the
 // run directory) gets no exec session, instead of an uncapped one.
 func TestExecWithoutRecord(t *testing.T) {
-	for _, rt := range runtimes {
-		t.Run(rt, func(t *testing.T) {
-			t.Parallel()
-			b := capdumpBundle(t, rt)
-			env, run := env(t, b, clearContract)
-			c, _ := started(t, env, b)
-			if err := os.RemoveAll(run); err != nil {
-				t.Fatal(err)
-			}
-			r := harness.Run(t, env, b.Argv(harness.Oshim(t), "exec", "--process", processFile(t, ""), c.ID)...)
-			if r.Code == 0 || strings.Contains(r.Stdout, "CapEff") || !strings.Contains(r.Stderr, "record is missing") {
-				t.Errorf("exec without a record: exit %d, stdout %q, stderr %q; want a refusal", r.Code, r.Stdout, r.Stderr)
-			}
-		})
-	}
+	eachRuntime(t, clearContract, nil, func(t *testing.T, s scene) {
+		if err := os.RemoveAll(s.run); err != nil {
+			t.Fatal(err)
+		}
+		r := harness.Run(t, s.env, s.b.Argv(harness.Oshim(t), "exec", "--process", processFile(t, ""), s.c.ID)...)
+		if r.Code == 0 || strings.Contains(r.Stdout, "CapEff") || !strings.Contains(r.Stderr, "record is missing") {
+			t.Errorf("exec without a record: exit %d, stdout %q, stderr %q; want a refusal", r.Code, r.Stdout, r.Stderr)
+		}
+	})
 }
 
 // TestExecFromPipe: a process file the engine hands over as a pipe (a shell's process
 // substitution) is read, capped and handed to the runtime; --pid-file still works.
 func TestExecFromPipe(t *testing.T) {
-	for _, rt := range runtimes {
-		t.Run(rt, func(t *testing.T) {
-			t.Parallel()
-			b := capdumpBundle(t, rt)
-			env, _ := env(t, b, clearContract)
-			c, _ := started(t, env, b)
-			pidFile := filepath.Join(t.TempDir(), "exec.pid")
-			script := fmt.Sprintf(`exec "$1" --root "$2" exec --pid-file %s -p <(cat %s) %s`, pidFile, processFile(t, ""), c.ID)
-			r := harness.RunOK(t, env, "bash", "-c", script, "bash", harness.Oshim(t), b.Root)
-			wantCleared(t, "exec session from a pipe", status(t, r.Stdout), procstatus.Status{})
-			if pid, err := os.ReadFile(pidFile); err != nil || len(strings.TrimSpace(string(pid))) == 0 {
-				t.Errorf("--pid-file: %q, %v", pid, err)
+	eachRuntime(t, clearContract, nil, func(t *testing.T, s scene) {
+		pidFile := filepath.Join(t.TempDir(), "exec.pid")
+		script := fmt.Sprintf(`exec "$1" --root "$2" exec --pid-file %s -p <(cat %s) %s`, pidFile, processFile(t, ""), s.c.ID)
+		r := harness.RunOK(t, s.env, "bash", "-c", script, "bash", harness.Oshim(t), s.b.Root)
+		wantCleared(t, "exec session from a pipe", status(t, r.Stdout), procstatus.Status{})
+		if pid, err := os.ReadFile(pidFile); err != nil || len(strings.TrimSpace(string(pid))) == 0 {
+			t.Errorf("--pid-file: %q, %v", pid, err)
+		}
+		for _, bad := range []string{"/dev/null", t.TempDir()} {
+			r := harness.Run(t, s.env, s.b.Argv(harness.Oshim(t), "exec", "--process", bad, s.c.ID)...)
+			if r.Code == 0 || !strings.Contains(r.Stderr, "want a process file") {
+				t.Errorf("exec --process %s: exit %d, stderr %q; want a refusal", bad, r.Code, r.Stderr)
 			}
-			for _, bad := range []string{"/dev/null", t.TempDir()} {
-				r := harness.Run(t, env, b.Argv(harness.Oshim(t), "exec", "--process", bad, c.ID)...)
-				if r.Code == 0 || !strings.Contains(r.Stderr, "want a process file") {
-					t.Errorf("exec --process %s: exit %d, stderr %q; want a refusal", bad, r.Code, r.Stderr)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // TestExecTerminalFromPipe: a terminal exec whose process comes through a pipe (as in
 // `runc exec -d -t --console-socket S -p <(...) ID`) gets its terminal, capped.
 func TestExecTerminalFromPipe(t *testing.T) {
-	for _, rt := range runtimes {
-		t.Run(rt, func(t *testing.T) {
-			t.Parallel()
-			b := capdumpBundle(t, rt)
-			env, _ := env(t, b, clearContract)
-			c, _ := started(t, env, b)
-			sock, output := consoleSocket(t)
-			p := processFile(t, "")
-			body, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(strings.Replace(string(body), `"cwd"`, `"terminal":true,"cwd"`, 1)), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			script := fmt.Sprintf(`exec "$1" --root "$2" exec -d -t --console-socket %s -p <(cat %s) %s`, sock, p, c.ID)
-			harness.RunOK(t, env, "bash", "-c", script, "bash", harness.Oshim(t), b.Root)
-			wantCleared(t, "terminal exec session", status(t, <-output), procstatus.Status{})
-		})
-	}
+	eachRuntime(t, clearContract, nil, func(t *testing.T, s scene) {
+		sock, output := consoleSocket(t)
+		p := processFile(t, "")
+		body, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(body), `"cwd"`, `"terminal":true,"cwd"`, 1)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		script := fmt.Sprintf(`exec "$1" --root "$2" exec -d -t --console-socket %s -p <(cat %s) %s`, sock, p, s.c.ID)
+		harness.RunOK(t, s.env, "bash", "-c", script, "bash", harness.Oshim(t), s.b.Root)
+		wantCleared(t, "terminal exec session", status(t, <-output), procstatus.Status{})
+	})
 }
 
 // consoleSocket listens where a runtime sends the terminal's master end, and returns

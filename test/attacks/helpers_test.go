@@ -124,3 +124,30 @@ func waitWorkload(t *testing.T, pid int) {
 	}
 	t.Fatalf("pid %d never became the workload", pid)
 }
+
+// scene is a started capdump container of one runtime, through oshim.
+type scene struct {
+	b   *harness.Bundle
+	env []string
+	// run is oshim's run directory.
+	run  string
+	c    *harness.Container
+	main procstatus.Status
+}
+
+// eachRuntime starts a capdump bundle through oshim under contracts, with crun and with
+// runc in parallel (edit changes the bundle before it starts), and runs attack on it.
+func eachRuntime(t *testing.T, contracts string, edit func(t *testing.T, b *harness.Bundle), attack func(t *testing.T, s scene)) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			s := scene{b: capdumpBundle(t, rt)}
+			if edit != nil {
+				edit(t, s.b)
+			}
+			s.env, s.run = env(t, s.b, contracts)
+			s.c, s.main = started(t, s.env, s.b)
+			attack(t, s)
+		})
+	}
+}

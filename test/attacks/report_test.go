@@ -20,24 +20,18 @@ on_skew = "report"
 [contract.match]
 commands = ['^/usr/local/bin/capdump$']
 `
-	for _, rt := range runtimes {
-		t.Run(rt, func(t *testing.T) {
-			t.Parallel()
-			b := capdumpBundle(t, rt)
-			env, run := env(t, b, contract)
-			c, main := started(t, env, b)
-			spec := procstatus.Status{Eff: specCaps, Prm: specCaps, Inh: specCaps, Amb: specCaps, Bnd: specCaps}
-			if extra := main.Beyond(spec); len(extra) > 0 || main.Eff != specCaps || main.Bnd != specCaps {
-				t.Errorf("report mode changed the workload: %v, want the spec's %v (extra %v)", main, spec, extra)
-			}
-			rec, found, err := records.Store{Dir: run}.Load(b.Root, c.ID)
-			if err != nil || !found {
-				t.Fatalf("record: %v, found %t", err, found)
-			}
-			if rec.Skew != "missing=CAP_SETPCAP" || rec.Result == nil || !strings.HasPrefix(rec.Result.Summary, "reported: verify") {
-				b, _ := json.Marshal(rec)
-				t.Errorf("record %s: want the skew and the init's report", b)
-			}
-		})
-	}
+	eachRuntime(t, contract, nil, func(t *testing.T, s scene) {
+		spec := procstatus.Status{Eff: specCaps, Prm: specCaps, Inh: specCaps, Amb: specCaps, Bnd: specCaps}
+		if extra := s.main.Beyond(spec); len(extra) > 0 || s.main.Eff != specCaps || s.main.Bnd != specCaps {
+			t.Errorf("report mode changed the workload: %v, want the spec's %v (extra %v)", s.main, spec, extra)
+		}
+		rec, found, err := records.Store{Dir: s.run}.Load(s.b.Root, s.c.ID)
+		if err != nil || !found {
+			t.Fatalf("record: %v, found %t", err, found)
+		}
+		if rec.Skew != "missing=CAP_SETPCAP" || rec.Result == nil || !strings.HasPrefix(rec.Result.Summary, "reported: verify") {
+			b, _ := json.Marshal(rec)
+			t.Errorf("record %s: want the skew and the init's report", b)
+		}
+	})
 }

@@ -60,19 +60,15 @@ func TestVolumeThroughImageSymlink(t *testing.T) {
 // the container's first process is oshim's init, which clears the bounding set and
 // drops the loan.
 func TestVolumeOnTheInit(t *testing.T) {
-	for _, rt := range runtimes {
-		t.Run(rt, func(t *testing.T) {
-			t.Parallel()
-			b := capdumpBundle(t, rt)
-			evil := evilInit(t)
-			for _, dest := range []string{"/dev/.oshim", "/dev//.oshim/oshim", "/dev/./.oshim/init"} {
-				b.Jq(t, `.mounts += [{destination: $d, type: "bind", source: $s, options: ["bind"]}]`, "--arg", "d", dest, "--arg", "s", evil)
-			}
-			env, _ := env(t, b, clearContract)
-			_, main := started(t, env, b)
-			wantCleared(t, "main process", main, procstatus.Status{Eff: specCaps, Prm: specCaps, Inh: specCaps, Amb: specCaps})
-		})
+	volumes := func(t *testing.T, b *harness.Bundle) {
+		evil := evilInit(t)
+		for _, dest := range []string{"/dev/.oshim", "/dev//.oshim/oshim", "/dev/./.oshim/init"} {
+			b.Jq(t, `.mounts += [{destination: $d, type: "bind", source: $s, options: ["bind"]}]`, "--arg", "d", dest, "--arg", "s", evil)
+		}
 	}
+	eachRuntime(t, clearContract, volumes, func(t *testing.T, s scene) {
+		wantCleared(t, "main process", s.main, procstatus.Status{Eff: specCaps, Prm: specCaps, Inh: specCaps, Amb: specCaps})
+	})
 }
 
 // TestHostDev: a spec that mounts the host's /dev would make the runtime create the
