@@ -15,19 +15,12 @@ import (
 // plus the container's own io.oshim.bounding=clear would lend CAP_SETPCAP and never
 // drop it (it is required); the annotation is refused.
 func TestAnnotationCannotTurnReportIntoALoan(t *testing.T) {
-	contract := `[[contract]]
-name = "watch"
-require = ["CAP_SETPCAP"]
-on_skew = "report"
-[contract.match]
-commands = ['^/usr/local/bin/capdump$']
-`
 	for _, rt := range runtimes {
 		t.Run(rt, func(t *testing.T) {
 			t.Parallel()
 			b := capdumpBundle(t, rt)
 			b.Jq(t, `.annotations["io.oshim.bounding"] = "clear"`)
-			env, _ := env(t, b, contract)
+			env, _ := env(t, b, reportContract)
 			r := harness.Run(t, env, b.Argv(harness.Oshim(t), "create", "--bundle", b.Dir, b.ID)...)
 			if r.Code == 0 || !strings.Contains(r.Stderr, "report mode only observes") {
 				t.Fatalf("create: exit %d, stderr %q; want the annotation refused", r.Code, r.Stderr)

@@ -33,6 +33,15 @@ bounding = "clear"
 commands = ['^/usr/local/bin/capdump$']
 `
 
+// reportContract requires CAP_SETPCAP of capdump containers and only reports its skew.
+const reportContract = `[[contract]]
+name = "watch"
+require = ["CAP_SETPCAP"]
+on_skew = "report"
+[contract.match]
+commands = ['^/usr/local/bin/capdump$']
+`
+
 // env writes the admin config (contracts, a private run directory) and returns the
 // environment that points oshim at it and at the bundle's runtime, and the run
 // directory.

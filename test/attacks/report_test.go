@@ -13,14 +13,7 @@ import (
 )
 
 func TestReportRunsUnchanged(t *testing.T) {
-	contract := `[[contract]]
-name = "watch"
-require = ["CAP_SETPCAP"]
-on_skew = "report"
-[contract.match]
-commands = ['^/usr/local/bin/capdump$']
-`
-	eachRuntime(t, contract, nil, func(t *testing.T, s scene) {
+	eachRuntime(t, reportContract, nil, func(t *testing.T, s scene) {
 		spec := procstatus.Status{Eff: specCaps, Prm: specCaps, Inh: specCaps, Amb: specCaps, Bnd: specCaps}
 		if extra := s.main.Beyond(spec); len(extra) > 0 || s.main.Eff != specCaps || s.main.Bnd != specCaps {
 			t.Errorf("report mode changed the workload: %v, want the spec's %v (extra %v)", s.main, spec, extra)
