@@ -18,9 +18,9 @@ const runcShim = "io.containerd.runc.v2"
 // Containerd installs oshim as a CRI runtime handler of containerd, which a Kubernetes
 // RuntimeClass selects by name.
 //
-// containerd 1.x replaces a whole plugin section with an imported file's (containerd
-// issue 5837), so for config versions 1 and 2 the handler is appended to the config
-// itself; version 3 (containerd 2.x merges imported tables) gets a drop-in file and an
+// containerd 1.x replaces a whole plugin section with an imported file's
+// (github.com/containerd/containerd/issues/5837), so for config versions 1 and 2 the
+// handler is appended to the config itself; version 3 (containerd 2.x merges imported tables) gets a drop-in file and an
 // imports entry. Either way only text is added: the admin's bytes stay as they are.
 type Containerd struct {
 	// Config is the containerd config (a host path); DefaultContainerdConfig when empty.
