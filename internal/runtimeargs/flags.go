@@ -110,22 +110,26 @@ type tables struct {
 	config bool
 }
 
-var dialects = map[Dialect]tables{
-	Runc: {
+// tablesOf builds one runtime's tables when a call needs them: every oshim call parses
+// its arguments, and most need one dialect's.
+func tablesOf(d Dialect) tables {
+	if d == Crun {
+		return tables{
+			global: newFlagSet(globalCommon, globalCrun),
+			create: newFlagSet(createCommon, createCrun),
+			run:    newFlagSet(createCommon, createCrun, runCommon),
+			exec:   newFlagSet(execCommon, execCrun),
+			config: true,
+		}
+	}
+	return tables{
 		global: newFlagSet(globalCommon, globalRunc),
 		create: newFlagSet(createCommon, createRunc),
 		run:    newFlagSet(createCommon, createRunc, runCommon, runRunc),
 		exec:   newFlagSet(execCommon, execRunc),
 		// runc's create and run take flags after the id.
 		reorder: true,
-	},
-	Crun: {
-		global: newFlagSet(globalCommon, globalCrun),
-		create: newFlagSet(createCommon, createCrun),
-		run:    newFlagSet(createCommon, createCrun, runCommon),
-		exec:   newFlagSet(execCommon, execCrun),
-		config: true,
-	},
+	}
 }
 
 // execProcessFlags build the process of an exec without --process; with a process

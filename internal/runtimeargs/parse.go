@@ -103,10 +103,10 @@ type Exec struct {
 // arguments they would read differently.
 func Parse(args []string, cwd string, d Dialect) (*Invocation, error) {
 	if d != Unknown {
-		return parse(args, cwd, dialects[d])
+		return parse(args, cwd, tablesOf(d))
 	}
-	a, errA := parse(args, cwd, dialects[Runc])
-	b, errB := parse(args, cwd, dialects[Crun])
+	a, errA := parse(args, cwd, tablesOf(Runc))
+	b, errB := parse(args, cwd, tablesOf(Crun))
 	switch {
 	case errA != nil && errB != nil:
 		return nil, errA
