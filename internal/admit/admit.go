@@ -116,11 +116,7 @@ func Admit(r Request) (*Outcome, error) {
 	if pl == nil {
 		return out, nil
 	}
-	var annotations map[string]string
-	if _, err := r.Spec.Lookup(&annotations, "annotations"); err != nil {
-		return nil, fmt.Errorf("annotations: %w", err)
-	}
-	r.pod = podinfo.From(annotations)
+	r.pod = podinfo.From(pl.Annotations)
 	r.reportSkew(pl, proc)
 	if err := pl.Err(); err != nil {
 		r.count(pl, metrics.Denial)

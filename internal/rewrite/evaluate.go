@@ -37,7 +37,9 @@ func Evaluate(set *contract.Set, o *spec.Object) (pl *Plan, proc *specs.Process,
 	if err != nil || c == nil {
 		return nil, proc, err
 	}
-	return NewPlan(c, proc), proc, nil
+	pl = NewPlan(c, proc)
+	pl.Annotations = annotations
+	return pl, proc, nil
 }
 
 // WorkloadArg0 is the path contracts match: args[0], or the workload's when oshim has

@@ -28,6 +28,8 @@ type Plan struct {
 	Lend map[string]caps.Set
 	// Drop are the caps the init removes from every set before the workload starts.
 	Drop caps.Set
+	// Annotations are the spec's annotations the contract was selected by.
+	Annotations map[string]string
 }
 
 // DeniedError is returned when a contract with on_skew = "deny" meets skew.
