@@ -14,6 +14,7 @@ package admit
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -60,12 +61,10 @@ type Request struct {
 	Spec      *spec.Object
 	Contracts *contract.Set
 	// ID, Root and Bundle name the container: its id and runtime root in runtime mode,
-	// its record's name under records.HookRoot in the hooks.
+	// its record's name under hook.StoreRoot in the hooks; Bundle also places a relative
+	// root.path.
 	ID, Root, Bundle string
-	// Rootfs is the container's root filesystem on the host, to resolve mount
-	// destinations through the image's symlinks; "" when not known.
-	Rootfs string
-	Store  records.Store
+	Store            records.Store
 	// Runtime is the real runtime, named in the record (runtime mode only).
 	Runtime ociruntime.Runtime
 	// InitBinary is the oshim-init copied into the container's init directory
@@ -135,7 +134,7 @@ func Admit(r Request) (*Outcome, error) {
 		out.Record = rec
 		return out, nil
 	}
-	target := rewrite.Target{InitSource: r.InitSource, Rootfs: r.Rootfs}
+	target := rewrite.Target{InitSource: r.InitSource, Rootfs: r.rootfs()}
 	if pl.Contract.WantsInit() && r.Mode.writes() {
 		if target.InitSource, err = initdir.Prepare(r.Store, r.Root, r.ID, r.InitBinary); err != nil {
 			return nil, fmt.Errorf("prepare oshim-init for %s: %w", r.ID, err)
@@ -217,4 +216,22 @@ func IsDenied(err error) bool {
 // the changes made.
 func Exec(o *spec.Object, rec *records.Container) ([]string, error) {
 	return rewrite.CapExec(o, rewrite.ExecLimits{Main: rec.Main, Cleared: rec.Bounding == string(contract.BoundingClear), NoNewPrivs: rec.NoNewPrivs})
+}
+
+// rootfs is the container's root filesystem on the host, to resolve mount destinations
+// through the image's symlinks: root.path, relative to the bundle unless absolute; ""
+// when it cannot be told (no root.path, or a relative one and no bundle, as at podman's
+// precreate).
+func (r Request) rootfs() string {
+	var p string
+	if _, err := r.Spec.Lookup(&p, "root", "path"); err != nil || p == "" {
+		return ""
+	}
+	switch {
+	case filepath.IsAbs(p):
+		return p
+	case r.Bundle != "":
+		return filepath.Join(r.Bundle, p)
+	}
+	return ""
 }

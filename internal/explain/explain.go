@@ -119,7 +119,7 @@ func Explain(cfg *config.Config, specPath, runDir string) (*Explanation, error) 
 	}
 	bundle := filepath.Dir(specPath)
 	out, err := admit.Admit(admit.Request{
-		Mode: admit.Explain, Spec: f.Object, Contracts: cfg.Set, Bundle: bundle, Rootfs: rootfsOf(f.Object, bundle),
+		Mode: admit.Explain, Spec: f.Object, Contracts: cfg.Set, Bundle: bundle,
 		// The container id and runtime root are not known before the create.
 		InitSource: filepath.Join(runDir, "<runtime-root>", "<container-id>", "init"),
 	})
@@ -186,18 +186,6 @@ func (ex *Explanation) selection(cfg *config.Config, o *spec.Object) error {
 	ex.Contract = c.Name
 	ex.Mode = &Mode{Require: c.Required().Names(), Bounding: string(c.Bounding), OnSkew: string(c.OnSkew), Init: c.WantsInit(), NoNewPrivs: c.NoNewPrivs}
 	return nil
-}
-
-// rootfsOf is the spec's root.path on the host, relative to the bundle.
-func rootfsOf(o *spec.Object, bundle string) string {
-	var p string
-	if _, err := o.Lookup(&p, "root", "path"); err != nil || p == "" {
-		return ""
-	}
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(bundle, p)
 }
 
 // planned reads the rewrite back from the rewritten object.

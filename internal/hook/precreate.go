@@ -35,7 +35,7 @@ func (h *Hook) Precreate(in io.Reader, out io.Writer) error {
 	}
 	req := admit.Request{
 		Mode: admit.Precreate, Spec: o, Contracts: h.Config.Set, ID: id, Root: StoreRoot,
-		Rootfs: rootfsOf(o), Store: h.Store, Report: h.Report, Metrics: h.Metrics, Log: h.Log, InitBinary: h.InitBinary,
+		Store: h.Store, Report: h.Report, Metrics: h.Metrics, Log: h.Log, InitBinary: h.InitBinary,
 	}
 	res, err := admit.Admit(req)
 	switch {
@@ -73,16 +73,6 @@ func (h *Hook) finish(o *spec.Object, id, dir string, out io.Writer) error {
 		}
 	}
 	return write(o, out)
-}
-
-// rootfsOf is root.path when it is absolute, as podman gives it; a relative one
-// names a directory of a bundle precreate does not know.
-func rootfsOf(o *spec.Object) string {
-	var p string
-	if _, err := o.Lookup(&p, "root", "path"); err != nil || len(p) == 0 || p[0] != '/' {
-		return ""
-	}
-	return p
 }
 
 // addDenyHook appends `oshim hook createRuntime` to the spec's createRuntime hooks.

@@ -2,7 +2,6 @@ package wrapper
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/oshim/oshim/internal/admit"
 	"github.com/oshim/oshim/internal/initdir"
@@ -28,7 +27,7 @@ func (w *Wrapper) admit() (*records.Container, error) {
 	}
 	req := admit.Request{
 		Mode: admit.Create, Spec: f.Object, Contracts: w.Config.Set,
-		ID: w.Inv.ID, Root: w.Inv.Global.Root, Bundle: w.Inv.Bundle, Rootfs: w.rootfs(f.Object),
+		ID: w.Inv.ID, Root: w.Inv.Global.Root, Bundle: w.Inv.Bundle,
 		Store: w.Store, Runtime: w.Runtime, Report: w.Report, Metrics: w.Metrics, Log: w.Log, InitBinary: init,
 	}
 	out, err := admit.Admit(req)
@@ -54,17 +53,4 @@ func (w *Wrapper) admit() (*records.Container, error) {
 	rec := out.Record
 	w.Log.WithFields(map[string]any{"id": w.Inv.ID, "contract": rec.Contract, "skew": rec.Skew, "repair": rec.Repair}).Info("contract applied")
 	return rec, nil
-}
-
-// rootfs is the container's root filesystem on the host: root.path, relative to the
-// bundle unless absolute; "" when the spec names none.
-func (w *Wrapper) rootfs(o *spec.Object) string {
-	var p string
-	if found, err := o.Lookup(&p, "root", "path"); err != nil || !found || p == "" {
-		return ""
-	}
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(w.Inv.Bundle, p)
 }
