@@ -100,6 +100,11 @@ func addImport(src []byte, path string) (out []byte, created, changed bool, err 
 		if err != nil {
 			return nil, false, false, fmt.Errorf("imports: %w", err)
 		}
+		for _, e := range elems {
+			if _, ok := stringValue(src[e.start:e.end]); !ok {
+				return nil, false, false, fmt.Errorf("imports holds %s, which is not a string: containerd reads imports as a list of file paths; fix the array", src[e.start:e.end])
+			}
+		}
 		var at int
 		var text string
 		switch last := len(elems) - 1; {

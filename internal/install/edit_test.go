@@ -89,6 +89,7 @@ func TestAddImportErrors(t *testing.T) {
 		src         string
 	}{
 		{description: "imports is a string", src: "imports = \"/a\"\n"},
+		{description: "imports holds a number", src: "imports = [\"/a\", 0]\n"},
 		{description: "unterminated array", src: "imports = [\"/a\"\n"},
 		{description: "unterminated string", src: "version = \"3\n"},
 		{description: "missing equals", src: "version 3\n"},
