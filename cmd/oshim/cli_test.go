@@ -179,3 +179,18 @@ func TestMissingNamedConfig(t *testing.T) {
 		t.Errorf("doctor --config MISSING: status %d\n%s", r.code, r.stdout)
 	}
 }
+
+// The table names each command as the command names itself, so that find reaches it.
+func TestCommandTableNames(t *testing.T) {
+	for _, e := range commandTable() {
+		if c := e.make(); c.name != e.name {
+			t.Errorf("commandTable entry %q makes the command %q", e.name, c.name)
+		}
+		if c := find(e.name); c == nil || c.name != e.name {
+			t.Errorf("find(%q) = %v", e.name, c)
+		}
+	}
+	if c := find("create"); c != nil {
+		t.Errorf("find(create) = %q, want nil: runtime calls are not oshim's commands", c.name)
+	}
+}

@@ -53,15 +53,32 @@ type invocation struct {
 	args []string
 }
 
+// commandTable lists oshim's own commands in the order `oshim help` lists them, each
+// with its name, so that a runtime call (most calls) builds none of them to learn it is
+// not one.
+func commandTable() []commandEntry {
+	return []commandEntry{
+		{"install", installCommand}, {"uninstall", uninstallCommand},
+		{"explain", explainCommand}, {"doctor", doctorCommand}, {"report", reportCommand},
+		{"hook", hookCommand}, {"version", versionCommand},
+		{"help", helpCommand}, {"completion", completionCommand}, {"manpage", manpageCommand},
+	}
+}
+
+type commandEntry struct {
+	name string
+	make func() *command
+}
+
 // commands returns oshim's own commands in the order `oshim help` lists them. Each call
 // makes new commands whose options are bound to new variables.
 func commands() []*command {
-	return []*command{
-		installCommand(), uninstallCommand(),
-		explainCommand(), doctorCommand(), reportCommand(),
-		hookCommand(), versionCommand(),
-		helpCommand(), completionCommand(), manpageCommand(),
+	table := commandTable()
+	cmds := make([]*command, len(table))
+	for i, e := range table {
+		cmds[i] = e.make()
 	}
+	return cmds
 }
 
 // lookup returns the command named name, or nil.
@@ -69,6 +86,16 @@ func lookup(cmds []*command, name string) *command {
 	for _, c := range cmds {
 		if c.name == name {
 			return c
+		}
+	}
+	return nil
+}
+
+// find makes the command named name, or returns nil.
+func find(name string) *command {
+	for _, e := range commandTable() {
+		if e.name == name {
+			return e.make()
 		}
 	}
 	return nil

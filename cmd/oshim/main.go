@@ -20,7 +20,7 @@ func main() {
 // call: engines invoke oshim exactly as they would invoke crun or runc.
 func run(args []string) int {
 	if len(args) > 0 {
-		if c := lookup(commands(), args[0]); c != nil {
+		if c := find(args[0]); c != nil {
 			return c.execute(args[1:], os.Stdout, os.Stderr)
 		}
 	}

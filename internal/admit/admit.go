@@ -116,7 +116,10 @@ func Admit(r Request) (*Outcome, error) {
 		return out, nil
 	}
 	r.pod = podinfo.From(pl.Annotations)
-	r.reportSkew(pl, proc)
+	// The call's findings go to the log in one write when it returns, the skew whatever
+	// happens after it was found.
+	findings := r.skewFindings(pl, proc)
+	defer func() { r.Report.Emit(findings...) }()
 	if err := pl.Err(); err != nil {
 		r.count(pl, metrics.Denial)
 		return out, err
@@ -157,7 +160,7 @@ func Admit(r Request) (*Outcome, error) {
 		r.undo(out)
 		return nil, fmt.Errorf("record container %s: %w", r.ID, err)
 	}
-	r.reportRewrite(pl, proc, out.Applied)
+	findings = append(findings, r.rewriteFindings(pl, proc, out.Applied)...)
 	if len(pl.Grant) > 0 {
 		r.count(pl, metrics.Repair)
 	} else {

@@ -24,23 +24,23 @@ func (r Request) finding(kind ocsf.FindingKind, pl *rewrite.Plan, proc *specs.Pr
 	return f
 }
 
-// reportSkew reports a spec that withholds required caps, whatever the contract then
+// skewFindings reports a spec that withholds required caps, whatever the contract then
 // does about it: repair, report, or deny.
-func (r Request) reportSkew(pl *rewrite.Plan, proc *specs.Process) {
+func (r Request) skewFindings(pl *rewrite.Plan, proc *specs.Process) []ocsf.Finding {
 	// Podman's precreate hands a denied container to oshim's createRuntime hook, which
 	// reports the skew under the container's id; the precreate record name would be a
 	// second report of it.
 	if pl.Missing.IsEmpty() || !r.Mode.writes() || (r.Mode == Precreate && pl.Err() != nil) {
-		return
+		return nil
 	}
 	f := r.finding(ocsf.SkewFound, pl, proc, pl.Missing)
 	f.Detail = pl.Skew()
-	r.Report.Emit(f)
+	return []ocsf.Finding{f}
 }
 
-// reportRewrite reports what the rewrite changed once it is in place: caps granted in
+// rewriteFindings reports what the rewrite changed once it is in place: caps granted in
 // the spec, and caps lent to the init.
-func (r Request) reportRewrite(pl *rewrite.Plan, proc *specs.Process, applied rewrite.Applied) {
+func (r Request) rewriteFindings(pl *rewrite.Plan, proc *specs.Process, applied rewrite.Applied) []ocsf.Finding {
 	var granted, lent caps.Set
 	for _, s := range pl.Grant {
 		granted = granted.Union(s)
@@ -59,7 +59,7 @@ func (r Request) reportRewrite(pl *rewrite.Plan, proc *specs.Process, applied re
 		f.Detail = applied.Repair
 		fs = append(fs, f)
 	}
-	r.Report.Emit(fs...)
+	return fs
 }
 
 // ReportResult counts an init that stopped its container, and reports an init whose

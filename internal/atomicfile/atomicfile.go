@@ -16,8 +16,8 @@ type Option func(*settings)
 type settings struct {
 	// prepare adjusts the new file before its content is written.
 	prepare []func(*os.File) error
-	// renameOnly skips the directory's fsync; volatile every fsync.
-	renameOnly, volatile bool
+	// volatile skips both fsyncs.
+	volatile bool
 }
 
 // Owner gives the new file this owner when it differs from the writer's, e.g. when root
@@ -37,21 +37,13 @@ func Owner(uid, gid uint32) Option {
 	}
 }
 
-// OldIsFine skips the directory's fsync, for a file whose old content is as good as the
-// new one after a crash: a spec oshim rewrites again on the next create. The content is
-// still synced before the rename, so the file is never empty or torn; only the rename
-// may be lost. It saves a journal commit on every container start.
-func OldIsFine() Option {
-	return func(s *settings) { s.renameOnly = true }
-}
-
 // Volatile skips every fsync, for a file that describes processes a crash of the
 // machine ends anyway, such as a container's record in the run directory: other
 // processes still never see it torn (the rename is atomic in the page cache), and
 // after a power loss nothing reads it. On a run directory that is not a tmpfs, the two
 // fsyncs cost more than the rest of the rewrite.
 func Volatile() Option {
-	return func(s *settings) { s.renameOnly, s.volatile = true, true }
+	return func(s *settings) { s.volatile = true }
 }
 
 // Write replaces path with data, with the given mode. Mode and options are applied
@@ -99,7 +91,7 @@ func Write(path string, data []byte, mode os.FileMode, opts ...Option) (err erro
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("rename %s to %s: %w", tmp.Name(), path, err)
 	}
-	if set.renameOnly {
+	if set.volatile {
 		return nil
 	}
 	// The new content is in place; syncing the directory makes the rename durable.

@@ -16,9 +16,9 @@ func TestWrite(t *testing.T) {
 		{description: "new file gets the mode", mode: 0o640},
 		{description: "replaces an existing file", existing: []byte("old"), mode: 0o600},
 		{description: "mode is not subject to the umask", mode: 0o666},
-		{description: "replaces without syncing the directory", existing: []byte("old"), mode: 0o644, opts: []Option{OldIsFine()}},
+		{description: "replaces without syncing", existing: []byte("old"), mode: 0o644, opts: []Option{Volatile()}},
 		{description: "volatile: no sync at all", existing: []byte("old"), mode: 0o600, opts: []Option{Volatile()}},
-		{description: "owner and no directory sync together", mode: 0o644, opts: []Option{Owner(uint32(os.Getuid()), uint32(os.Getgid())), OldIsFine()}},
+		{description: "owner and no sync together", mode: 0o644, opts: []Option{Owner(uint32(os.Getuid()), uint32(os.Getgid())), Volatile()}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.description, func(t *testing.T) {

@@ -1,6 +1,10 @@
 package ocsf
 
-import "github.com/sirupsen/logrus"
+import (
+	"os"
+
+	"github.com/sirupsen/logrus"
+)
 
 // Reporter sends one oshim process's findings to the admin config's sink.
 type Reporter struct {
@@ -17,7 +21,11 @@ func (r Reporter) Emit(fs ...Finding) {
 		return
 	}
 	events := make([]*Event, 0, len(fs))
+	host, _ := os.Hostname() // Build reports a failure to read it, for each event
 	for _, f := range fs {
+		if f.Host == "" {
+			f.Host = host
+		}
 		ev, err := Build(f, r.Product)
 		if err != nil {
 			r.Log.WithError(err).Warnf("could not build the OCSF event for %s", f.Kind)

@@ -125,12 +125,14 @@ func (f *File) Changed() bool {
 	return f.Object != f.loaded || f.Object.changed
 }
 
-// Save writes Object to Path atomically: it writes a temporary file in the same
-// directory, gives it Mode and the loaded file's owner, syncs it, renames it over
-// Path. A crash leaves either the old or the new file, never a mix, and the temporary
-// file is removed on any failure. The directory is not synced: a spec whose rename a
-// crash undid is the engine's again, and oshim rewrites it on the next create. A symlink at Path is replaced
-// by a regular file; its target is left as it was.
+// Save writes Object to Path atomically: a temporary file in the same directory, given
+// Mode and the loaded file's owner, is renamed over Path, so no reader ever sees a mix
+// of old and new, and the temporary file is removed on any failure. Nothing is synced
+// (about 0.5 ms per container on ext4): a spec lives as long as the container it
+// describes, which a crash of the machine ends; engines keep bundles on a tmpfs or
+// write them anew for each start, and oshim rewrites whatever spec the next create
+// finds, as the runtime, which copies the spec into its state unsynced, reads it. A
+// symlink at Path is replaced by a regular file; its target is left as it was.
 func (f *File) Save() error {
 	if f.Object == nil {
 		return fmt.Errorf("save %s: no object", f.Path)
@@ -139,7 +141,7 @@ func (f *File) Save() error {
 	if err != nil {
 		return fmt.Errorf("save %s: %w", f.Path, err)
 	}
-	opts := []atomicfile.Option{atomicfile.OldIsFine()}
+	opts := []atomicfile.Option{atomicfile.Volatile()}
 	if f.owner != nil {
 		opts = append(opts, atomicfile.Owner(f.owner.Uid, f.owner.Gid))
 	}
