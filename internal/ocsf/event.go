@@ -1,10 +1,8 @@
 package ocsf
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -185,16 +183,4 @@ func ocsfPronoun(n int) string {
 		return "it"
 	}
 	return "them"
-}
-
-// line encodes the event as one JSON line. HTML characters stay as they are: the
-// readers are log pipelines, not browsers.
-func (e *Event) line() ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(e); err != nil {
-		return nil, fmt.Errorf("encode OCSF event %s: %w", e.Metadata.UID, err)
-	}
-	return b.Bytes(), nil
 }
