@@ -36,13 +36,18 @@ func (r Runtime) Exec(args []string) error {
 
 // Run runs the runtime as a child, for the few calls after which oshim has work to do,
 // relaying the signals an engine sends to stop it. It returns the runtime's exit status.
+// The child inherits oshim's stdio and every descriptor the engine passed without
+// close-on-exec (--preserve-fds), as Exec would. It is started by syscall.ForkExec:
+// os.StartProcess first probes pidfd support with a throwaway child, which costs a
+// container start more than the fork itself.
 func (r Runtime) Run(args []string) (int, error) {
-	cmd := r.Command(args...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
-	if err := cmd.Start(); err != nil {
+	pid, err := syscall.ForkExec(r.Path, append([]string{r.Path}, args...), &syscall.ProcAttr{
+		Env: os.Environ(), Files: []uintptr{0, 1, 2},
+	})
+	if err != nil {
 		return -1, fmt.Errorf("start %s: %w", r.Path, err)
 	}
 	done := make(chan struct{})
@@ -50,25 +55,27 @@ func (r Runtime) Run(args []string) (int, error) {
 		for {
 			select {
 			case s := <-sigs:
-				_ = cmd.Process.Signal(s)
+				_ = syscall.Kill(pid, s.(syscall.Signal))
 			case <-done:
 				return
 			}
 		}
 	}()
-	err := cmd.Wait()
-	close(done)
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return 128 + int(ws.Signal()), nil
+	defer close(done)
+	var ws syscall.WaitStatus
+	for {
+		_, err = syscall.Wait4(pid, &ws, 0, nil)
+		if !errors.Is(err, syscall.EINTR) {
+			break
 		}
-		return ee.ExitCode(), nil
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		return -1, fmt.Errorf("wait for %s: %w", r.Path, err)
+	case ws.Signaled():
+		return 128 + int(ws.Signal()), nil
 	}
-	return 0, nil
+	return ws.ExitStatus(), nil
 }
 
 // Output runs the runtime and returns its stdout; its stderr is in the error.

@@ -1,0 +1,87 @@
+package ociruntime
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// script writes an executable shell script and returns it as a runtime.
+func script(t *testing.T, body string) Runtime {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "rt")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return Runtime{Path: path}
+}
+
+// Run hands back the runtime's exit status, 128+N for a death by signal N, and passes
+// the runtime its arguments and the descriptors the engine preserved.
+func TestRunStatus(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	tests := []struct {
+		description string
+		body        string
+		want        int
+	}{
+		{description: "success", body: "exit 0", want: 0},
+		{description: "exit status", body: "exit 42", want: 42},
+		{description: "killed", body: "kill -KILL $$", want: 128 + 9},
+		{description: "arguments and a preserved descriptor", body: `echo "$@" > ` + out + `; cat /dev/fd/$PRESERVED >> ` + out, want: 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			// An engine's --preserve-fds descriptor: open without close-on-exec.
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			w.WriteString("preserved\n")
+			w.Close()
+			if _, err := unix.FcntlInt(r.Fd(), unix.F_SETFD, 0); err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("PRESERVED", strconv.Itoa(int(r.Fd())))
+			got, err := script(t, tc.body).Run([]string{"start", "c1"})
+			if err != nil || got != tc.want {
+				t.Fatalf("Run = %d, %v; want %d", got, err, tc.want)
+			}
+		})
+	}
+	if b, _ := os.ReadFile(out); string(b) != "start c1\npreserved\n" {
+		t.Errorf("the runtime got %q", b)
+	}
+}
+
+// A SIGTERM the engine sends oshim reaches the runtime, whose status Run returns.
+func TestRunRelaysSignals(t *testing.T) {
+	ready := filepath.Join(t.TempDir(), "ready")
+	rt := script(t, "trap 'exit 7' TERM\ntouch "+ready+"\nwhile :; do sleep 0.05; done")
+	go func() {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if _, err := os.Stat(ready); err == nil {
+				syscall.Kill(os.Getpid(), syscall.SIGTERM)
+				return
+			}
+		}
+	}()
+	got, err := rt.Run(nil)
+	if err != nil || got != 7 {
+		t.Fatalf("Run = %d, %v; want 7 from the relayed SIGTERM", got, err)
+	}
+}
+
+func TestRunMissingRuntime(t *testing.T) {
+	if _, err := (Runtime{Path: "/nonexistent/rt"}).Run(nil); err == nil || !strings.Contains(err.Error(), "/nonexistent/rt") {
+		t.Fatalf("err = %v, want one naming the runtime", err)
+	}
+}
