@@ -13,14 +13,17 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/oshim/oshim/internal/atomicfile"
+	"github.com/oshim/oshim/internal/jsonwrite"
 )
 
 // Event is one thing oshim counts.
@@ -96,7 +99,7 @@ func Add(dir, textfile, contract string, events ...Event) error {
 	for _, e := range events {
 		c[contract][e]++
 	}
-	b, err := json.Marshal(c)
+	b, err := c.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("encode metrics: %w", err)
 	}
@@ -113,6 +116,23 @@ func Add(dir, textfile, contract string, events ...Event) error {
 	// node-exporter's textfile collector reads the file as it is: only a rename makes
 	// it see whole files.
 	return atomicfile.Write(textfile, []byte(text.String()), 0o644)
+}
+
+// MarshalJSON writes the counters as encoding/json writes the map, without building its
+// encoder by reflection in every call that counts.
+func (c Counters) MarshalJSON() ([]byte, error) {
+	w := jsonwrite.New(256)
+	w.Open()
+	for _, contract := range slices.Sorted(maps.Keys(c)) {
+		w.Key(contract)
+		w.Open()
+		for _, e := range slices.Sorted(maps.Keys(c[contract])) {
+			w.Uint(string(e), c[contract][e])
+		}
+		w.Close()
+	}
+	w.Close()
+	return w.Bytes()
 }
 
 // Read returns the counters of run directory dir; none yet is no error.

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,5 +66,25 @@ func TestReadBroken(t *testing.T) {
 	}
 	if _, err := Read(dir); err == nil {
 		t.Fatal("a broken metrics file was read")
+	}
+}
+
+// MarshalJSON writes what encoding/json writes for the map (without HTML escaping,
+// which no reader of the file needs).
+func TestCountersEncoding(t *testing.T) {
+	for _, c := range []Counters{{}, {"b": {Skew: 2, Matched: 1 << 40}, "a\"<": {}, "": {Repair: 0}}} {
+		got, err := c.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(map[string]map[Event]uint64(c)); err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.TrimSuffix(b.String(), "\n"); string(got) != want {
+			t.Errorf("MarshalJSON = %s, want %s", got, want)
+		}
 	}
 }

@@ -1,360 +1,189 @@
 package ocsf
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
-	"strconv"
-	"unicode/utf8"
+
+	"github.com/oshim/oshim/internal/jsonwrite"
 )
 
-// The event's JSON is written by hand. encoding/json builds an encoder for each type by
-// reflection on first use, which a fresh oshim process pays on every container start:
-// more than the rest of the event. The output is byte for byte what encoding/json
-// writes with SetEscapeHTML(false) (FuzzEventEncoding holds the two together), so the
-// struct tags stay the schema's documentation and a reader sees no difference.
-
 // line encodes the event as one JSON line. HTML characters stay as they are: the
-// readers are log pipelines, not browsers.
+// readers are log pipelines, not browsers. jsonwrite writes it without reflection, byte
+// for byte what encoding/json writes (FuzzEvent holds the two together).
 func (e *Event) line() ([]byte, error) {
-	w := jsonObject{b: make([]byte, 0, 2048)}
-	w.open()
-	w.int("activity_id", int64(e.ActivityID))
-	w.str("activity_name", e.ActivityName)
-	w.int("category_uid", int64(e.CategoryUID))
-	w.str("category_name", e.CategoryName)
-	w.int("class_uid", int64(e.ClassUID))
-	w.str("class_name", e.ClassName)
-	w.int("type_uid", e.TypeUID)
-	w.str("type_name", e.TypeName)
-	w.int("severity_id", int64(e.SeverityID))
-	w.str("severity", e.Severity)
-	w.int("time", e.Time)
-	w.int("timezone_offset", int64(e.TimezoneOffset))
-	w.key("metadata")
-	e.Metadata.encode(&w)
-	w.str("message", e.Message)
-	w.int("status_id", int64(e.StatusID))
-	w.str("status", e.Status)
-	w.strOmit("status_detail", e.StatusDetail)
+	w := jsonwrite.New(2048)
+	w.Open()
+	w.Int("activity_id", int64(e.ActivityID))
+	w.Str("activity_name", e.ActivityName)
+	w.Int("category_uid", int64(e.CategoryUID))
+	w.Str("category_name", e.CategoryName)
+	w.Int("class_uid", int64(e.ClassUID))
+	w.Str("class_name", e.ClassName)
+	w.Int("type_uid", e.TypeUID)
+	w.Str("type_name", e.TypeName)
+	w.Int("severity_id", int64(e.SeverityID))
+	w.Str("severity", e.Severity)
+	w.Int("time", e.Time)
+	w.Int("timezone_offset", int64(e.TimezoneOffset))
+	w.Key("metadata")
+	e.Metadata.encode(w)
+	w.Str("message", e.Message)
+	w.Int("status_id", int64(e.StatusID))
+	w.Str("status", e.Status)
+	w.StrOmit("status_detail", e.StatusDetail)
 	if e.Device != nil {
-		w.key("device")
-		e.Device.encode(&w)
+		w.Key("device")
+		e.Device.encode(w)
 	}
 	if len(e.Observables) > 0 {
-		w.key("observables")
-		w.array(len(e.Observables), func(i int) { e.Observables[i].encode(&w) })
+		w.Key("observables")
+		w.Array(len(e.Observables), func(i int) { e.Observables[i].encode(w) })
 	}
 	if e.FindingInfo != nil {
-		w.key("finding_info")
-		e.FindingInfo.encode(&w)
+		w.Key("finding_info")
+		e.FindingInfo.encode(w)
 	}
-	w.boolOmit("is_alert", e.IsAlert)
-	w.intOmit("confidence_id", int64(e.ConfidenceID))
-	w.strOmit("confidence", e.Confidence)
+	w.BoolOmit("is_alert", e.IsAlert)
+	w.IntOmit("confidence_id", int64(e.ConfidenceID))
+	w.StrOmit("confidence", e.Confidence)
 	if len(e.Evidences) > 0 {
-		w.key("evidences")
-		w.array(len(e.Evidences), func(i int) { e.Evidences[i].encode(&w) })
+		w.Key("evidences")
+		w.Array(len(e.Evidences), func(i int) { e.Evidences[i].encode(w) })
 	}
 	if len(e.Resources) > 0 {
-		w.key("resources")
-		w.array(len(e.Resources), func(i int) { e.Resources[i].encode(&w) })
+		w.Key("resources")
+		w.Array(len(e.Resources), func(i int) { e.Resources[i].encode(w) })
 	}
 	if e.Remediation != nil {
-		w.key("remediation")
-		w.open()
-		w.str("desc", e.Remediation.Desc)
-		w.close()
+		w.Key("remediation")
+		w.Open()
+		w.Str("desc", e.Remediation.Desc)
+		w.Close()
 	}
 	if e.Actor != nil {
-		w.key("actor")
-		w.open()
-		w.str("app_name", e.Actor.AppName)
-		w.close()
+		w.Key("actor")
+		w.Open()
+		w.Str("app_name", e.Actor.AppName)
+		w.Close()
 	}
-	w.intOmit("state_id", int64(e.StateID))
-	w.strOmit("state", e.State)
+	w.IntOmit("state_id", int64(e.StateID))
+	w.StrOmit("state", e.State)
 	if len(e.Unmapped) > 0 {
-		w.key("unmapped")
-		w.anyMap(e.Unmapped)
+		w.Key("unmapped")
+		w.AnyMap(e.Unmapped)
 	}
-	w.close()
-	if w.err != nil {
-		return nil, fmt.Errorf("encode OCSF event %s: %w", e.Metadata.UID, w.err)
+	w.Close()
+	b, err := w.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("encode OCSF event %s: %w", e.Metadata.UID, err)
 	}
-	return append(w.b, '\n'), nil
+	return append(b, '\n'), nil
 }
 
-func (m *ocsfMetadata) encode(w *jsonObject) {
-	w.open()
-	w.key("product")
-	w.open()
-	w.str("name", m.Product.Name)
-	w.strOmit("vendor_name", m.Product.VendorName)
-	w.strOmit("version", m.Product.Version)
-	w.close()
-	w.str("version", m.Version)
-	w.strOmit("uid", m.UID)
+func (m *ocsfMetadata) encode(w *jsonwrite.Writer) {
+	w.Open()
+	w.Key("product")
+	w.Open()
+	w.Str("name", m.Product.Name)
+	w.StrOmit("vendor_name", m.Product.VendorName)
+	w.StrOmit("version", m.Product.Version)
+	w.Close()
+	w.Str("version", m.Version)
+	w.StrOmit("uid", m.UID)
 	if len(m.Profiles) > 0 {
-		w.key("profiles")
-		w.strings(m.Profiles)
+		w.Key("profiles")
+		w.Strings(m.Profiles)
 	}
-	w.boolOmit("is_truncated", m.IsTruncated)
-	w.close()
+	w.BoolOmit("is_truncated", m.IsTruncated)
+	w.Close()
 }
 
-func (d *ocsfDevice) encode(w *jsonObject) {
-	w.open()
-	w.int("type_id", int64(d.TypeID))
-	w.str("type", d.Type)
-	w.str("hostname", d.Hostname)
-	w.str("name", d.Name)
+func (d *ocsfDevice) encode(w *jsonwrite.Writer) {
+	w.Open()
+	w.Int("type_id", int64(d.TypeID))
+	w.Str("type", d.Type)
+	w.Str("hostname", d.Hostname)
+	w.Str("name", d.Name)
 	if d.Container != nil {
-		w.key("container")
+		w.Key("container")
 		d.Container.encode(w)
 	}
-	w.close()
+	w.Close()
 }
 
-func (c *ocsfContainer) encode(w *jsonObject) {
-	w.open()
-	w.str("uid", c.UID)
-	w.strOmit("name", c.Name)
-	w.strOmit("pod_uuid", c.PodUUID)
-	w.strOmit("orchestrator", c.Orchestrator)
-	w.close()
+func (c *ocsfContainer) encode(w *jsonwrite.Writer) {
+	w.Open()
+	w.Str("uid", c.UID)
+	w.StrOmit("name", c.Name)
+	w.StrOmit("pod_uuid", c.PodUUID)
+	w.StrOmit("orchestrator", c.Orchestrator)
+	w.Close()
 }
 
-func (o *ocsfObservable) encode(w *jsonObject) {
-	w.open()
-	w.str("name", o.Name)
-	w.int("type_id", int64(o.TypeID))
-	w.str("type", o.Type)
-	w.str("value", o.Value)
-	w.close()
+func (o *ocsfObservable) encode(w *jsonwrite.Writer) {
+	w.Open()
+	w.Str("name", o.Name)
+	w.Int("type_id", int64(o.TypeID))
+	w.Str("type", o.Type)
+	w.Str("value", o.Value)
+	w.Close()
 }
 
-func (f *ocsfFindingInfo) encode(w *jsonObject) {
-	w.open()
-	w.str("uid", f.UID)
-	w.str("title", f.Title)
-	w.strOmit("desc", f.Desc)
+func (f *ocsfFindingInfo) encode(w *jsonwrite.Writer) {
+	w.Open()
+	w.Str("uid", f.UID)
+	w.Str("title", f.Title)
+	w.StrOmit("desc", f.Desc)
 	if len(f.Types) > 0 {
-		w.key("types")
-		w.strings(f.Types)
+		w.Key("types")
+		w.Strings(f.Types)
 	}
-	w.int("created_time", f.CreatedTime)
-	w.close()
+	w.Int("created_time", f.CreatedTime)
+	w.Close()
 }
 
-func (e *ocsfEvidence) encode(w *jsonObject) {
-	w.open()
+func (e *ocsfEvidence) encode(w *jsonwrite.Writer) {
+	w.Open()
 	if e.Container != nil {
-		w.key("container")
+		w.Key("container")
 		e.Container.encode(w)
 	}
 	if e.Process != nil {
-		w.key("process")
-		w.open()
-		w.str("uid", e.Process.UID)
-		w.strOmit("name", e.Process.Name)
-		w.strOmit("path", e.Process.Path)
+		w.Key("process")
+		w.Open()
+		w.Str("uid", e.Process.UID)
+		w.StrOmit("name", e.Process.Name)
+		w.StrOmit("path", e.Process.Path)
 		if e.Process.User != nil {
-			w.key("user")
+			w.Key("user")
 			e.Process.User.encode(w)
 		}
-		w.close()
+		w.Close()
 	}
 	if e.User != nil {
-		w.key("user")
+		w.Key("user")
 		e.User.encode(w)
 	}
 	if len(e.Data) > 0 {
-		w.key("data")
-		w.anyMap(e.Data)
+		w.Key("data")
+		w.AnyMap(e.Data)
 	}
-	w.close()
+	w.Close()
 }
 
-func (u *ocsfUser) encode(w *jsonObject) {
-	w.open()
-	w.str("uid", u.UID)
-	w.int("type_id", int64(u.TypeID))
-	w.str("type", u.Type)
-	w.close()
+func (u *ocsfUser) encode(w *jsonwrite.Writer) {
+	w.Open()
+	w.Str("uid", u.UID)
+	w.Int("type_id", int64(u.TypeID))
+	w.Str("type", u.Type)
+	w.Close()
 }
 
-func (r *ocsfResource) encode(w *jsonObject) {
-	w.open()
-	w.str("uid", r.UID)
-	w.strOmit("name", r.Name)
-	w.strOmit("type", r.Type)
-	w.int("role_id", int64(r.RoleID))
-	w.str("role", r.Role)
-	w.close()
-}
-
-// jsonObject appends JSON to b: objects, whose members it separates, and arrays.
-type jsonObject struct {
-	b []byte
-	// first says the innermost open object or array has no member yet.
-	first bool
-	// err is the first value that could not be encoded.
-	err error
-}
-
-func (w *jsonObject) open() { w.b, w.first = append(w.b, '{'), true }
-
-func (w *jsonObject) close() { w.b, w.first = append(w.b, '}'), false }
-
-// key starts a member.
-func (w *jsonObject) key(k string) {
-	if !w.first {
-		w.b = append(w.b, ',')
-	}
-	w.first = false
-	w.b = appendJSONString(w.b, k)
-	w.b = append(w.b, ':')
-}
-
-func (w *jsonObject) str(k, v string) {
-	w.key(k)
-	w.b = appendJSONString(w.b, v)
-}
-
-func (w *jsonObject) strOmit(k, v string) {
-	if v != "" {
-		w.str(k, v)
-	}
-}
-
-func (w *jsonObject) int(k string, v int64) {
-	w.key(k)
-	w.b = strconv.AppendInt(w.b, v, 10)
-}
-
-func (w *jsonObject) intOmit(k string, v int64) {
-	if v != 0 {
-		w.int(k, v)
-	}
-}
-
-func (w *jsonObject) boolOmit(k string, v bool) {
-	if v {
-		w.key(k)
-		w.b = append(w.b, "true"...)
-	}
-}
-
-// array writes n elements, each by elem.
-func (w *jsonObject) array(n int, elem func(i int)) {
-	w.b = append(w.b, '[')
-	for i := range n {
-		if i > 0 {
-			w.b = append(w.b, ',')
-		}
-		elem(i)
-	}
-	w.b, w.first = append(w.b, ']'), false
-}
-
-// strings writes a string array; nil is null, as encoding/json writes it.
-func (w *jsonObject) strings(s []string) {
-	if s == nil {
-		w.b = append(w.b, "null"...)
-		return
-	}
-	w.array(len(s), func(i int) { w.b = appendJSONString(w.b, s[i]) })
-}
-
-// anyMap writes a map as encoding/json does, its keys sorted. Values are the types
-// oshim's events hold; any other goes through encoding/json.
-func (w *jsonObject) anyMap(m map[string]any) {
-	w.open()
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		w.key(k)
-		switch v := m[k].(type) {
-		case string:
-			w.b = appendJSONString(w.b, v)
-		case []string:
-			w.strings(v)
-		case int:
-			w.b = strconv.AppendInt(w.b, int64(v), 10)
-		case uint32:
-			w.b = strconv.AppendUint(w.b, uint64(v), 10)
-		case map[string]string:
-			w.open()
-			for _, k2 := range slices.Sorted(maps.Keys(v)) {
-				w.str(k2, v[k2])
-			}
-			w.close()
-		default:
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			if err := enc.Encode(v); err != nil && w.err == nil {
-				w.err = fmt.Errorf("%s: %w", k, err)
-			}
-			w.b = append(w.b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
-		}
-	}
-	w.close()
-}
-
-// appendJSONString appends s quoted as encoding/json quotes it without HTML escaping:
-// invalid UTF-8 becomes U+FFFD, and U+2028 and U+2029 are escaped, which JavaScript
-// readers need.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+func (r *ocsfResource) encode(w *jsonwrite.Writer) {
+	w.Open()
+	w.Str("uid", r.UID)
+	w.StrOmit("name", r.Name)
+	w.StrOmit("type", r.Type)
+	w.Int("role_id", int64(r.RoleID))
+	w.Str("role", r.Role)
+	w.Close()
 }

@@ -2,30 +2,8 @@ package ocsf
 
 import (
 	"bytes"
-	"encoding/json"
 	"testing"
 )
-
-// appendJSONString quotes as encoding/json does without HTML escaping, for every byte
-// and the runes it treats apart.
-func TestAppendJSONString(t *testing.T) {
-	tests := []string{"", "plain", "<script>&</script>", "é☃", "\u2028\u2029", "\xff", "a\xe2\x82", "\x7f", "\"\\/"}
-	for c := range 0x80 {
-		tests = append(tests, string(rune(c)))
-	}
-	for _, s := range tests {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(s); err != nil {
-			t.Fatal(err)
-		}
-		want := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
-			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
-		}
-	}
-}
 
 // Unmapped values of a type the writer does not know go through encoding/json, and one
 // that cannot be encoded fails the event instead of writing broken JSON.
