@@ -6,5 +6,5 @@ import "github.com/oshim/oshim/internal/wrapper"
 
 // runtimeMode handles a call made as if to crun or runc.
 func runtimeMode(args []string) int {
-	return wrapper.Main(args, version, commit(), printUsage)
+	return wrapper.Main(args, version, commit, printUsage)
 }

@@ -73,15 +73,14 @@ func DropCopy(dir string) error {
 }
 
 // Source is the oshim-init to give Prepare: the file initproc.HostBinary beside the
-// running oshim, symlinks resolved, as `make build` and the install instructions place
-// it.
+// running oshim, as `make build` and the install instructions place it. The running
+// binary's path is read from /proc/self/exe, which the kernel gives with every symlink
+// resolved: a symlink to oshim (in /usr/local/bin, say) finds the init beside the real
+// file.
 func Source() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", fmt.Errorf("find the oshim executable: %w", err)
-	}
-	if resolved, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = resolved
 	}
 	return filepath.Join(filepath.Dir(exe), initproc.HostBinary), nil
 }

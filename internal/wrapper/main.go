@@ -14,8 +14,9 @@ import (
 
 // Main handles a call made as if to crun or runc (args without the program name) and
 // returns the exit status, unless the runtime replaced the process. usage prints
-// oshim's own help, for a call with no subcommand; version and commit are oshim's.
-func Main(args []string, version, commit string, usage func(io.Writer)) int {
+// oshim's own help, for a call with no subcommand; version and commit are oshim's
+// (commit is asked for only by --version: reading the build info costs every call).
+func Main(args []string, version string, commit func() string, usage func(io.Writer)) int {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return fail(fmt.Errorf("working directory: %w", err))
@@ -50,7 +51,7 @@ func Main(args []string, version, commit string, usage func(io.Writer)) int {
 		log.Warn(w)
 	}
 	if inv.Command == "" && inv.Global.Version {
-		return printVersion(rt, version, commit)
+		return printVersion(rt, version, commit())
 	}
 	w, err := New(args, inv, dialect, rt, cfg, host.Detect(), log, version)
 	if err != nil {

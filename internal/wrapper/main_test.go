@@ -17,7 +17,7 @@ const asOshim = "OSHIM_WRAPPER_TEST_AS_OSHIM"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asOshim) == "1" {
-		os.Exit(Main(os.Args[1:], "test", "test", func(w io.Writer) { fmt.Fprintln(w, "usage") }))
+		os.Exit(Main(os.Args[1:], "test", func() string { return "test" }, func(w io.Writer) { fmt.Fprintln(w, "usage") }))
 	}
 	// oshim copies the oshim-init beside itself into each container's init directory;
 	// the (static) test binary stands in for it, copied, never run.
