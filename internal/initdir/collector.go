@@ -53,12 +53,44 @@ func (c *Collector) Read(deadline time.Time) (*initproc.Result, error) {
 	buf := make([]byte, initproc.MaxResult+1)
 	n, err := c.f.Read(buf)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return nil, fmt.Errorf("oshim-init sent no result")
+		// The deadline can wake the read after the report arrived but before the
+		// poller told the reader: StopWaiting right after a short container exited.
+		// What is in the FIFO still counts.
+		n, err = c.readNow(buf)
+		if n == 0 && err == nil {
+			return nil, fmt.Errorf("oshim-init sent no result")
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read result fifo: %w", err)
 	}
 	return initproc.DecodeResult(buf[:n])
+}
+
+// readNow reads what the FIFO holds without waiting: 0 bytes and no error when empty.
+func (c *Collector) readNow(buf []byte) (int, error) {
+	if err := c.f.SetReadDeadline(time.Time{}); err != nil {
+		return 0, err
+	}
+	rc, err := c.f.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	var rerr error
+	if err := rc.Read(func(fd uintptr) bool {
+		n, rerr = syscall.Read(int(fd), buf)
+		return true
+	}); err != nil {
+		return 0, err
+	}
+	if errors.Is(rerr, syscall.EAGAIN) {
+		return 0, nil
+	}
+	if n < 0 {
+		n = 0
+	}
+	return n, rerr
 }
 
 // StopWaiting makes a pending Read return what is already in the FIFO, or no result:

@@ -162,3 +162,19 @@ func normalize(m map[string][]string) map[string][]string {
 	}
 	return out
 }
+
+// A report already in the FIFO when the deadline passes still counts: the container
+// exited right after its init reported, and StopWaiting woke the read before the
+// poller had told it the report was there.
+func TestCollectorReportBeforeDeadline(t *testing.T) {
+	dir := fifoDir(t)
+	c, err := OpenCollector(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, dir, `{"ok":true,"probe":"ok","state":{"eff":"0","prm":"0","inh":"0","bnd":"0","amb":"0"}}`)
+	res, err := c.Read(time.Now().Add(-time.Second))
+	if err != nil || !res.OK {
+		t.Fatalf("Read = %+v, %v; want the report that was in the FIFO", res, err)
+	}
+}
