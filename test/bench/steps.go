@@ -68,7 +68,7 @@ func rewriteSteps(ws *workspace, tmpfs string, n int) ([]Item, []string, error) 
 			file, err = spec.Load(p)
 			return err
 		}
-		if err := add("config.json Save (atomic, file fsync) on "+dir.fs, load, func() error { return file.Save() }); err != nil {
+		if err := add("config.json Save (atomic, no fsync) on "+dir.fs, load, func() error { return file.Save() }); err != nil {
 			return nil, nil, err
 		}
 		store := records.Store{Dir: filepath.Join(dir.path, "run")}
