@@ -80,5 +80,14 @@ func TestRootSpellings(t *testing.T) {
 		if _, found, err := s.Load(root, "c1"); err != nil || !found {
 			t.Errorf("record under root %s: found %t, %v", root, found, err)
 		}
+		if has, err := s.Has(root, "c1"); err != nil || !has {
+			t.Errorf("Has under root %s: %t, %v", root, has, err)
+		}
+	}
+	if has, err := s.Has(real, "c2"); err != nil || has {
+		t.Errorf("Has for a container without a record: %t, %v", has, err)
+	}
+	if _, err := s.Has(real, "../c1"); err == nil {
+		t.Error("Has accepted an id that is not a container id")
 	}
 }

@@ -31,7 +31,7 @@ func (w *Wrapper) capRecords() {
 // delete removes oshim's record only once the runtime has deleted the container: a
 // record removed while the container still runs would let exec sessions through uncapped.
 func (w *Wrapper) delete() (int, error) {
-	_, found, err := w.Store.Load(w.Inv.Global.Root, w.Inv.ID)
+	found, err := w.Store.Has(w.Inv.Global.Root, w.Inv.ID)
 	if err != nil || !found {
 		return 1, w.Runtime.Exec(w.Args)
 	}
