@@ -135,25 +135,6 @@ func (s Store) Load(root, id string) (c *Container, found bool, err error) {
 	return c, true, nil
 }
 
-// Has says whether a container has a record, without reading it: for a call that only
-// needs to know oshim applied a contract (decoding a record costs a fresh process more
-// than the check).
-func (s Store) Has(root, id string) (bool, error) {
-	dir, err := s.ContainerDir(root, id)
-	if err != nil {
-		return false, err
-	}
-	p := filepath.Join(dir, recordFile)
-	_, err = os.Lstat(p)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("stat %s: %w", p, err)
-	}
-	return true, nil
-}
-
 // Remove deletes a container's directory and everything in it.
 func (s Store) Remove(root, id string) error {
 	dir, err := s.ContainerDir(root, id)

@@ -2,6 +2,7 @@ package records
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -227,5 +228,44 @@ func TestStoreListOrderAndErrors(t *testing.T) {
 				t.Errorf("record %s: %+v", e.ID, e)
 			}
 		}
+	}
+}
+
+// TestCount: the count that decides whether Cap reads any record is the number of
+// container directories under every runtime root, whatever else the directories hold.
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		dirs  map[string]int // runtime root key: container directories
+		files int            // plain files beside them in each root's directory
+		want  int
+	}{
+		{name: "no store", want: 0},
+		{name: "an empty root", dirs: map[string]int{"default": 0}, want: 0},
+		{name: "one container", dirs: map[string]int{"default": 1}, want: 1},
+		{name: "files are not containers", dirs: map[string]int{"default": 0}, files: 3, want: 0},
+		{name: "several roots", dirs: map[string]int{"default": 3, "k1": 40, "k2": 1}, files: 2, want: 44},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Store{Dir: filepath.Join(t.TempDir(), "oshim")}
+			for key, n := range tc.dirs {
+				for i := 0; i < n; i++ {
+					if err := os.MkdirAll(filepath.Join(s.Dir, key, fmt.Sprintf("c%d", i), "init"), 0o700); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := os.MkdirAll(filepath.Join(s.Dir, key), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				for i := 0; i < tc.files; i++ {
+					if err := os.WriteFile(filepath.Join(s.Dir, key, fmt.Sprintf("f%d", i)), nil, 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if got, err := s.count(); err != nil || got != tc.want {
+				t.Errorf("count = %d, %v; want %d", got, err, tc.want)
+			}
+		})
 	}
 }

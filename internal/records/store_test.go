@@ -80,14 +80,18 @@ func TestRootSpellings(t *testing.T) {
 		if _, found, err := s.Load(root, "c1"); err != nil || !found {
 			t.Errorf("record under root %s: found %t, %v", root, found, err)
 		}
-		if has, err := s.Has(root, "c1"); err != nil || !has {
-			t.Errorf("Has under root %s: %t, %v", root, has, err)
-		}
 	}
-	if has, err := s.Has(real, "c2"); err != nil || has {
-		t.Errorf("Has for a container without a record: %t, %v", has, err)
+	// delete removes the record by whichever spelling of the root the engine passes.
+	if err := s.Remove(filepath.Join(dir, "varrun", "crun")+"/", "c1"); err != nil {
+		t.Fatalf("Remove: %v", err)
 	}
-	if _, err := s.Has(real, "../c1"); err == nil {
-		t.Error("Has accepted an id that is not a container id")
+	if _, found, err := s.Load(real, "c1"); err != nil || found {
+		t.Errorf("record after Remove: found %t, %v", found, err)
+	}
+	if err := s.Remove(real, "c2"); err != nil {
+		t.Errorf("Remove of a container without a record: %v", err)
+	}
+	if err := s.Remove(real, "../c1"); err == nil {
+		t.Error("Remove accepted an id that is not a container id")
 	}
 }

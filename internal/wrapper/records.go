@@ -28,19 +28,21 @@ func (w *Wrapper) capRecords() {
 	}
 }
 
-// delete removes oshim's record only once the runtime has deleted the container: a
-// record removed while the container still runs would let exec sessions through uncapped.
-func (w *Wrapper) delete() (int, error) {
-	found, err := w.Store.Has(w.Inv.Global.Root, w.Inv.ID)
-	if err != nil || !found {
-		return 1, w.Runtime.Exec(w.Args)
-	}
-	code, err := w.Runtime.Run(w.Args)
-	if err != nil || code != 0 {
-		return code, err
+// delete removes oshim's record of the container, then hands the call to the runtime.
+// The record goes first so that the runtime replaces oshim instead of running as its
+// child, which costs every contracted container a wait and a second process exit. That
+// is safe because an exec session never runs uncapped for want of a record: exec
+// refuses a container whose runtime state carries oshim's annotations and that has no
+// record. So if the runtime then refuses the delete (a running container without
+// --force), the container keeps running, and its exec sessions are refused until it is
+// recreated, rather than let through.
+func (w *Wrapper) delete() error {
+	if records.ValidateID(w.Inv.ID) != nil {
+		// Not a container oshim could have a record of: the runtime says what is wrong.
+		return w.Runtime.Exec(w.Args)
 	}
 	if err := w.Store.Remove(w.Inv.Global.Root, w.Inv.ID); err != nil {
-		w.Log.WithError(err).Warn("container deleted but its oshim record could not be removed")
+		w.Log.WithError(err).Warn("could not remove the container's oshim record; it is pruned once the runtime no longer knows the container")
 	}
-	return 0, nil
+	return w.Runtime.Exec(w.Args)
 }

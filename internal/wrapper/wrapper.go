@@ -75,7 +75,7 @@ func (w *Wrapper) Run() (int, error) {
 	case "exec":
 		return 1, w.exec()
 	case "delete":
-		return w.delete()
+		return 1, w.delete()
 	case "state":
 		return w.state()
 	}

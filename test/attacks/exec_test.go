@@ -131,6 +131,30 @@ func TestExecWithoutRecord(t *testing.T) {
 	})
 }
 
+// TestExecAfterRefusedDelete: delete removes the record before the runtime deletes the
+// container, so a delete the runtime refuses (a running container, no --force) leaves
+// a running contracted container without a record. Its exec sessions are refused, not
+// let through uncapped, and a forced delete still removes it.
+func TestExecAfterRefusedDelete(t *testing.T) {
+	eachRuntime(t, clearContract, nil, func(t *testing.T, s scene) {
+		oshim := harness.Oshim(t)
+		if r := harness.Run(t, s.env, s.b.Argv(oshim, "delete", s.c.ID)...); r.Code == 0 {
+			t.Fatalf("delete of a running container without --force succeeded: %s", r.Stderr)
+		}
+		if st := harness.ProcStatus(t, s.c.Pid); st.Eff != s.main.Eff || st.Bnd != s.main.Bnd {
+			t.Errorf("the main process changed after the refused delete: %v, was %v", st, s.main)
+		}
+		r := harness.Run(t, s.env, s.b.Argv(oshim, "exec", "--process", processFile(t, ""), s.c.ID)...)
+		if r.Code == 0 || strings.Contains(r.Stdout, "CapEff") || !strings.Contains(r.Stderr, "record is missing") {
+			t.Errorf("exec after a refused delete: exit %d, stdout %q, stderr %q; want a refusal", r.Code, r.Stdout, r.Stderr)
+		}
+		harness.RunOK(t, s.env, s.b.Argv(oshim, "delete", "--force", s.c.ID)...)
+		if r := harness.Run(t, s.env, s.b.Argv(oshim, "state", s.c.ID)...); r.Code == 0 {
+			t.Errorf("the container outlived delete --force: %s", r.Stdout)
+		}
+	})
+}
+
 // TestExecFromPipe: a process file the engine hands over as a pipe (a shell's process
 // substitution) is read, capped and handed to the runtime; --pid-file still works.
 func TestExecFromPipe(t *testing.T) {
