@@ -1,7 +1,6 @@
 package rewrite
 
 import (
-	"errors"
 	"fmt"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -13,29 +12,36 @@ import (
 // Evaluate selects the contract for a config.json object and plans it: the step every
 // mode shares (runtime mode at create, hook mode at precreate, the detection hooks).
 // It returns a nil plan when no contract applies, or when the spec has no process to
-// apply one to; proc is the spec's process as found.
+// apply one to; proc is the spec's process when a contract applies.
+//
+// Contracts match on args[0] and the annotations alone, so the whole process is decoded
+// only for a container a contract applies to: decoding it by reflection is a first use
+// in every oshim process, which would cost each container no contract applies to.
+// args is read by the same encoding/json rules as the whole process.
 func Evaluate(set *contract.Set, o *spec.Object) (pl *Plan, proc *specs.Process, err error) {
 	if set.Len() == 0 {
 		return nil, nil, nil
 	}
-	proc, err = spec.ReadProcess(o, "process")
-	if errors.Is(err, spec.ErrNotFound) {
-		return nil, nil, nil
+	var head struct {
+		Args []string `json:"args"`
 	}
-	if err != nil {
+	if _, err := o.Lookup(&head, "process"); err != nil {
 		return nil, nil, err
 	}
-	arg0 := WorkloadArg0(proc.Args)
+	arg0 := WorkloadArg0(head.Args)
 	if arg0 == "" {
-		return nil, proc, nil
+		return nil, nil, nil
 	}
 	var annotations map[string]string
 	if _, err := o.Lookup(&annotations, "annotations"); err != nil {
-		return nil, proc, fmt.Errorf("annotations: %w", err)
+		return nil, nil, fmt.Errorf("annotations: %w", err)
 	}
 	c, err := set.Select(arg0, annotations)
 	if err != nil || c == nil {
-		return nil, proc, err
+		return nil, nil, err
+	}
+	if proc, err = spec.ReadProcess(o, "process"); err != nil {
+		return nil, nil, err
 	}
 	pl = NewPlan(c, proc)
 	pl.Annotations = annotations

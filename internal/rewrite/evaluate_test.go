@@ -48,6 +48,12 @@ func TestEvaluate(t *testing.T) {
 		{description: "no args", config: `{"process":{"args":[]}}`},
 		{description: "an init with no workload", config: `{"process":{"args":["/dev/.oshim/init","--"]}}`},
 		{description: "a process of the wrong type", config: `{"process":[]}`, wantErr: "process"},
+		{description: "args of the wrong type", config: `{"process":{"args":"/opt/openshell/bin/openshell-sandbox"}}`, wantErr: "process"},
+		// Only a process a contract applies to is decoded whole: the runtime judges the rest.
+		{description: "another program with a field oshim cannot read", config: `{"process":{"args":["/bin/true"],"user":"root"}}`},
+		{description: "the supervisor with a field oshim cannot read", config: `{"process":{"args":["/opt/openshell/bin/openshell-sandbox"],"user":"root"}}`, wantErr: "process"},
+		{description: "args spelled as encoding/json reads them", config: `{"process":{"Args":["/opt/openshell/bin/openshell-sandbox"]}}`,
+			wantPlan: true, wantSkew: "missing=CAP_SETPCAP", wantArg0: "/opt/openshell/bin/openshell-sandbox"},
 		{description: "annotations of the wrong type", config: `{"process":{"args":["/bin/true"]},"annotations":[]}`, wantErr: "annotations"},
 		{description: "an unknown contract", config: `{"process":{"args":["/bin/true"]},"annotations":{"io.oshim.contract":"x"}}`, wantErr: "names no contract"},
 	}
