@@ -15,12 +15,16 @@ func TestReadTargets(t *testing.T) {
 		{Runtime: "crun", Variant: "direct", Lifecycle: LifecycleCycle, Summary: Summary{Median: 20}},
 		{Runtime: "crun", Variant: "floor", Lifecycle: LifecycleCycle, Summary: Summary{Median: 26}},
 		{Runtime: "crun", Variant: "passthrough", Lifecycle: LifecycleCycle, Summary: Summary{Median: 27.5}},
+		// require has no target for create+start+delete.
+		{Runtime: "crun", Variant: "require", Lifecycle: LifecycleCycle, Summary: Summary{Median: 40}},
+		{Runtime: "crun", Variant: "clear", Lifecycle: LifecycleCycle, Summary: Summary{Median: 32}},
 	}
 	want := []Target{
-		{What: "passthrough - floor, per call", Runtime: "crun", Lifecycle: LifecycleRun, ValueMS: 0.2, LimitMS: 0.3, Met: true, ScaledLimitMS: 0.3 * 0.64, MetScaled: false},
-		{What: "passthrough - floor, per call", Runtime: "crun", Lifecycle: LifecycleCycle, ValueMS: 0.5, LimitMS: 0.3, Met: false, ScaledLimitMS: 0.3 * 0.64, MetScaled: false},
-		{What: "require (rewrite) - passthrough", Runtime: "crun", Lifecycle: LifecycleRun, ValueMS: 1.3, LimitMS: 1, Met: false, ScaledLimitMS: 0.64, MetScaled: false},
-		{What: "clear (rewrite + init) - passthrough", Runtime: "crun", Lifecycle: LifecycleRun, ValueMS: 1.8, LimitMS: 2, Met: true, ScaledLimitMS: 2 * 0.64, MetScaled: false},
+		{What: "passthrough - floor, per call", Runtime: "crun", Lifecycle: LifecycleRun, ValueMS: 0.2, LimitMS: 0.5, Met: true},
+		{What: "passthrough - floor, per call", Runtime: "crun", Lifecycle: LifecycleCycle, ValueMS: 0.5, LimitMS: 0.5, Met: true},
+		{What: "require (rewrite) - passthrough", Runtime: "crun", Lifecycle: LifecycleRun, ValueMS: 1.3, LimitMS: 1, Met: false},
+		{What: "clear (rewrite + init) - passthrough", Runtime: "crun", Lifecycle: LifecycleRun, ValueMS: 1.8, LimitMS: 3, Met: true},
+		{What: "clear (rewrite + init) - passthrough", Runtime: "crun", Lifecycle: LifecycleCycle, ValueMS: 4.5, LimitMS: 4, Met: false},
 	}
 	got := readTargets(series)
 	if len(got) != len(want) {
@@ -31,10 +35,7 @@ func TestReadTargets(t *testing.T) {
 		if !near(g.ValueMS, w.ValueMS) {
 			t.Errorf("target %d value = %v, want %v", i, g.ValueMS, w.ValueMS)
 		}
-		if !near(g.ScaledLimitMS, w.ScaledLimitMS) {
-			t.Errorf("target %d scaled limit = %v, want %v", i, g.ScaledLimitMS, w.ScaledLimitMS)
-		}
-		g.ValueMS, w.ValueMS, g.ScaledLimitMS, w.ScaledLimitMS = 0, 0, 0, 0
+		g.ValueMS, w.ValueMS = 0, 0
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("target %d = %+v, want %+v", i, g, w)
 		}

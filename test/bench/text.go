@@ -62,11 +62,9 @@ func steps(s *Series) string {
 }
 
 func writeTargets(b *strings.Builder, targets []Target) {
-	title := fmt.Sprintf("Targets, read from the medians above (not asserted); scaled = limit x this machine's crun run median / %.1f ms, the targets' reference machine", referenceCrunRunMS)
-	table(b, title, "target\truntime\tlifecycle\tms\tlimit\t\tscaled\t\t", func(w *tabwriter.Writer) {
+	table(b, "Targets, read from the medians above (not asserted)", "target\truntime\tlifecycle\tms\tlimit\t\t", func(w *tabwriter.Writer) {
 		for _, t := range targets {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%+.2f\t%.1f\t%s\t%.2f\t%s\t\n", t.What, t.Runtime, t.Lifecycle, t.ValueMS, t.LimitMS, verdict(t.Met),
-				t.ScaledLimitMS, verdict(t.MetScaled))
+			fmt.Fprintf(w, "%s\t%s\t%s\t%+.2f\t%.1f\t%s\t\n", t.What, t.Runtime, t.Lifecycle, t.ValueMS, t.LimitMS, verdict(t.Met))
 		}
 	})
 }
