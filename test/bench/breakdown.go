@@ -2,14 +2,13 @@ package main
 
 import (
 	"fmt"
-	"github.com/oshim/oshim/internal/initproc"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
-	"golang.org/x/sys/unix"
-
+	"github.com/oshim/oshim/internal/initproc"
 	"github.com/oshim/oshim/internal/records"
 )
 
@@ -32,21 +31,17 @@ type Breakdown struct {
 
 func breakdown(ws *workspace, o options) (*Breakdown, error) {
 	b := &Breakdown{InitBytes: fileSize(ws.Init)}
-	tmpfs := filepath.Join(ws.Dir, "tmpfs")
+	tmpfs := filepath.Join(ws.Tmpfs, "steps")
 	if err := os.MkdirAll(tmpfs, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", tmpfs, err)
 	}
-	// The bench runs in its own mount namespace: this mount is invisible outside.
-	if err := unix.Mount("tmpfs", tmpfs, "tmpfs", 0, "size=256m"); err != nil {
-		return nil, fmt.Errorf("mount tmpfs on %s: %w", tmpfs, err)
-	}
-	defer unix.Unmount(tmpfs, unix.MNT_DETACH)
+	defer os.RemoveAll(tmpfs)
 	steps, initArgs, err := rewriteSteps(ws, tmpfs, o.Micro)
 	if err != nil {
 		return nil, err
 	}
 	b.InProcess = steps
-	if b.Exec, err = execCosts(ws, initArgs, o.Micro); err != nil {
+	if b.Exec, err = execCosts(ws, initArgs, o.Micro, rand.New(rand.NewSource(o.Seed+2))); err != nil {
 		return nil, err
 	}
 	if b.InitTrace, err = traceInit(ws, 20); err != nil {
@@ -57,7 +52,7 @@ func breakdown(ws *workspace, o options) (*Breakdown, error) {
 
 // execCosts times whole processes, interleaved round by round: every difference
 // between two rows is one part of oshim's cost.
-func execCosts(ws *workspace, initArgs []string, n int) ([]Item, error) {
+func execCosts(ws *workspace, initArgs []string, n int, rng *rand.Rand) ([]Item, error) {
 	truePath, state, err := ws.trueRuntime()
 	if err != nil {
 		return nil, err
@@ -100,7 +95,10 @@ func execCosts(ws *workspace, initArgs []string, n int) ([]Item, error) {
 	}
 	samples := make([][]float64, len(rows))
 	for round := range n {
-		for i, r := range rows {
+		// A new order every round: a row that always followed the same other row
+		// would pay for what that one left behind (its writes, its exited children).
+		for _, i := range rng.Perm(len(rows)) {
+			r := rows[i]
 			// Every call rewrites config.json and records the container: start each
 			// from the template, outside the timing.
 			if err := os.WriteFile(config, ws.Runtimes[0].Template, 0o644); err != nil {
@@ -127,7 +125,7 @@ const crowdedRecords = 500
 // crowdedConfig writes the require contract with a run directory that already holds
 // crowdedRecords records of live containers: what a create costs on a busy node.
 func crowdedConfig(ws *workspace, root string) (string, error) {
-	dir := filepath.Join(ws.Dir, "run-crowded")
+	dir := filepath.Join(ws.Tmpfs, "run-crowded")
 	store := records.Store{Dir: dir}
 	for i := range crowdedRecords {
 		rec := &records.Container{ID: fmt.Sprintf("crowd-%d", i), Root: root, Contract: "bench-require", Created: time.Now().UTC(),

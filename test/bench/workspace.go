@@ -22,6 +22,7 @@ type workspace struct {
 	Floor    string
 	MaxRSS   string // test/bench/maxrss
 	Rootfs   string // shared, read-only in every container
+	Tmpfs    string // the tmpfs every run directory is on
 	RunDir   string // oshim's run_dir: per-container records and init copies
 	Bundles  string
 	Configs  map[string]string // variant -> oshim config file
@@ -85,7 +86,7 @@ func newWorkspace(o options) (*workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create the scratch directory: %w", err)
 	}
-	ws := &workspace{Dir: dir, RunDir: filepath.Join(dir, "run"), Bundles: filepath.Join(dir, "bundles"), Configs: map[string]string{}}
+	ws := &workspace{Dir: dir, Tmpfs: filepath.Join(dir, "tmpfs"), RunDir: filepath.Join(dir, "tmpfs", "run"), Bundles: filepath.Join(dir, "bundles"), Configs: map[string]string{}}
 	if err := ws.prepare(o); err != nil {
 		ws.remove()
 		return nil, err
@@ -94,16 +95,20 @@ func newWorkspace(o options) (*workspace, error) {
 }
 
 func (ws *workspace) prepare(o options) error {
-	for _, d := range []string{ws.RunDir, ws.Bundles, filepath.Join(ws.Dir, "bin")} {
+	for _, d := range []string{ws.Tmpfs, ws.Bundles, filepath.Join(ws.Dir, "bin")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return fmt.Errorf("create %s: %w", d, err)
 		}
 	}
 	// oshim's default run_dir is /run/oshim, a tmpfs on every distribution: measure
-	// the records and init copies there, as production writes them. The bench runs in
-	// its own mount namespace, so the mount is invisible outside.
-	if err := unix.Mount("tmpfs", ws.RunDir, "tmpfs", 0, "size=256m,mode=0755"); err != nil {
-		return fmt.Errorf("mount tmpfs on %s: %w", ws.RunDir, err)
+	// the records and init copies there, as production writes them, every run directory
+	// alike. The bench runs in its own mount namespace, so the mount is invisible
+	// outside.
+	if err := unix.Mount("tmpfs", ws.Tmpfs, "tmpfs", 0, "size=256m,mode=0755"); err != nil {
+		return fmt.Errorf("mount tmpfs on %s: %w", ws.Tmpfs, err)
+	}
+	if err := os.Mkdir(ws.RunDir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", ws.RunDir, err)
 	}
 	var err error
 	if ws.Oshim, err = ws.binary(o.Oshim, "./cmd/oshim"); err != nil {
@@ -269,7 +274,7 @@ func (ws *workspace) setups() ([]setup, error) {
 }
 
 func (ws *workspace) remove() {
-	_ = unix.Unmount(ws.RunDir, unix.MNT_DETACH)
+	_ = unix.Unmount(ws.Tmpfs, unix.MNT_DETACH)
 	if err := os.RemoveAll(ws.Dir); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: remove %s: %v\n", ws.Dir, err)
 	}
