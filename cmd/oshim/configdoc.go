@@ -16,7 +16,9 @@ write. It names the real runtime, where oshim keeps its records and events, and 
 capability contracts. No file there means no contracts: oshim passes every call through
 unchanged. A file named by env OSHIM_CONFIG (or a --config option) must exist: a typo
 there is an error, not a silent passthrough. A malformed file makes every container call
-fail, with an error naming the file, the line and the problem.
+fail, with an error naming the file, the line and the problem; a malformed contract fails
+the calls that apply contracts (create, run) and no other, so that engines can
+still stop and delete their containers while it is mended.
 
 Engines start the runtime with their own environment, not the caller's (Podman with
 none at all), so a config for an engine's containers belongs at ` + config.DefaultPath + `.`},

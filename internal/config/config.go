@@ -27,8 +27,9 @@ type Config struct {
 	Runtime string `toml:"runtime"`
 	// RunDir holds per-container records and init copies.
 	RunDir string `toml:"run_dir"`
-	// Contracts are the [[contract]] tables, in file order.
-	Contracts []contract.Contract `toml:"contract"`
+	// Contracts are the [[contract]] tables, in file order; after LoadSettings, only
+	// once LoadContracts has decoded them.
+	Contracts []contract.Contract `toml:"-"`
 
 	// OCSFLog is the file OCSF events are appended to; "" writes none. Unset, it is
 	// ocsf.DefaultPath.
@@ -51,6 +52,23 @@ type Config struct {
 	Warnings []string `toml:"-"`
 	// ocsfLogDefault says OCSFLog is the default, not set by the file.
 	ocsfLogDefault bool
+	// pending are the contract tables parsed and not yet decoded, nil once they are.
+	pending *pendingContracts
+}
+
+// settingsFile is what the first decode of the file reads: every key, the contract
+// tables only parsed, not decoded.
+type settingsFile struct {
+	Config
+	Contract []toml.Primitive `toml:"contract"`
+}
+
+// pendingContracts are the contract tables of a config whose contracts are not decoded
+// yet, with what decoding them needs.
+type pendingContracts struct {
+	md     toml.MetaData
+	tables []toml.Primitive
+	data   []byte
 }
 
 // EnvPath is the environment variable that names another admin config.
@@ -83,10 +101,27 @@ func Load(path string) (*Config, error) {
 	return Source{Path: path, Origin: "config"}.Load()
 }
 
-// Load reads the config. An absent default file is no error: no contracts, pure
-// passthrough. Every other problem is an error naming the file, and the line where one
-// can be told.
+// Load reads the config, contracts included. An absent default file is no error: no
+// contracts, pure passthrough. Every other problem is an error naming the file, and the
+// line where one can be told.
 func (s Source) Load() (*Config, error) {
+	c, err := s.LoadSettings()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.LoadContracts(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// LoadSettings reads the config as Load does, but leaves the contracts parsed and
+// undecoded until LoadContracts. Runtime calls other than create and run need none of
+// them, and decoding them (by reflection, with every pattern compiled) is most of what
+// reading the config costs such a call. A contract the file gets wrong then fails the
+// calls that apply contracts, and no other: an engine can still stop and delete its
+// containers while the admin mends the file.
+func (s Source) LoadSettings() (*Config, error) {
 	data, err := readLimited(s.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		if s.Origin != "" {
@@ -100,12 +135,21 @@ func (s Source) Load() (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := Parse(data)
+	c, err := parseSettings(data)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", s.Path, err)
 	}
 	c.Path = s.Path
 	return c, nil
+}
+
+// LoadContracts decodes and validates the contracts LoadSettings left, once. Its error
+// names the file and the line as Load's does.
+func (c *Config) LoadContracts() error {
+	if err := c.decodeContracts(); err != nil {
+		return fmt.Errorf("config %s: %w", c.Path, err)
+	}
+	return nil
 }
 
 // missing is the error for a named config file that does not exist. It wraps
@@ -141,21 +185,30 @@ func readLimited(path string) ([]byte, error) {
 	return data, nil
 }
 
-// Parse decodes and validates config text.
+// Parse decodes and validates config text, contracts included.
 func Parse(data []byte) (*Config, error) {
-	var c Config
-	md, err := toml.Decode(string(data), &c)
+	c, err := parseSettings(data)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("line %d: %s", pe.Position.Line, pe.Message)
-		}
 		return nil, err
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		k := und[0]
-		return nil, fmt.Errorf("line %d: unknown key %q (known keys: %s)", lineOfKey(data, k[len(k)-1]), k.String(), knownKeys())
+	if err := c.decodeContracts(); err != nil {
+		return nil, err
 	}
+	return c, nil
+}
+
+// parseSettings decodes and validates config text but for the contracts, which it keeps
+// parsed for decodeContracts.
+func parseSettings(data []byte) (*Config, error) {
+	var f settingsFile
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		return nil, tomlError(err)
+	}
+	if err := unknownKey(data, md.Undecoded(), func(k toml.Key) bool { return k[0] != "contract" }); err != nil {
+		return nil, err
+	}
+	c := &f.Config
 	if err := c.validateRuntime(); err != nil {
 		return nil, err
 	}
@@ -163,12 +216,52 @@ func Parse(data []byte) (*Config, error) {
 		return nil, err
 	}
 	c.setReportDefaults(func(key string) bool { return md.IsDefined(key) })
-	set, warnings, err := contract.NewSet(c.Contracts)
-	if err != nil {
-		return nil, withContractLine(data, err)
+	c.pending = &pendingContracts{md: md, tables: f.Contract, data: data}
+	return c, nil
+}
+
+// decodeContracts decodes and validates the contracts parseSettings kept; it does
+// nothing once they are.
+func (c *Config) decodeContracts() error {
+	p := c.pending
+	if p == nil {
+		return nil
 	}
-	c.Set, c.Warnings = set, warnings
-	return &c, nil
+	contracts := make([]contract.Contract, len(p.tables))
+	for i, t := range p.tables {
+		if err := p.md.PrimitiveDecode(t, &contracts[i]); err != nil {
+			return tomlError(err)
+		}
+	}
+	if err := unknownKey(p.data, p.md.Undecoded(), nil); err != nil {
+		return err
+	}
+	set, warnings, err := contract.NewSet(contracts)
+	if err != nil {
+		return withContractLine(p.data, err)
+	}
+	c.Contracts, c.Set, c.Warnings, c.pending = contracts, set, warnings, nil
+	return nil
+}
+
+// tomlError is a decoding error, with its line when the decoder tells it.
+func tomlError(err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("line %d: %s", pe.Position.Line, pe.Message)
+	}
+	return err
+}
+
+// unknownKey is the error for the first of the undecoded keys that counts (all, when
+// counts is nil): the file names a key oshim does not know.
+func unknownKey(data []byte, undecoded []toml.Key, counts func(toml.Key) bool) error {
+	for _, k := range undecoded {
+		if counts == nil || counts(k) {
+			return fmt.Errorf("line %d: unknown key %q (known keys: %s)", lineOfKey(data, k[len(k)-1]), k.String(), knownKeys())
+		}
+	}
+	return nil
 }
 
 func (c *Config) validateRuntime() error {

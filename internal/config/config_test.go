@@ -172,6 +172,70 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestLoadSettings: runtime calls that apply no contract read the settings alone; a
+// contract the file gets wrong fails LoadContracts with Load's own error, and settings
+// the file gets wrong still fail every call.
+func TestLoadSettings(t *testing.T) {
+	tests := []struct {
+		description     string
+		text            string
+		wantSettingsErr string
+		wantContractErr string
+		wantContracts   int
+	}{
+		{description: "good", text: "runtime = \"runc\"\n[[contract]]\nname = \"a\"\nmatch.all = true\n", wantContracts: 1},
+		{description: "no contracts", text: "runtime = \"runc\"\n"},
+		{description: "unknown contract key", text: "runtime = \"runc\"\n[[contract]]\nname = \"a\"\nmatch.all = true\nrequires = []\n", wantContractErr: "line 5: unknown key \"contract.requires\""},
+		{description: "bad pattern", text: "runtime = \"runc\"\n[[contract]]\nname = \"a\"\nmatch.commands = ['^(x$']\n", wantContractErr: "line 4"},
+		{description: "bad contract", text: "runtime = \"runc\"\n[[contract]]\nname = \"a\"\n", wantContractErr: "line 2"},
+		{description: "unknown top-level key", text: "runtimes = \"runc\"\n[[contract]]\nname = \"a\"\nmatch.all = true\n", wantSettingsErr: "line 1: unknown key \"runtimes\""},
+		{description: "bad run_dir", text: "run_dir = \"run\"\n", wantSettingsErr: "absolute path"},
+		{description: "syntax", text: "runtime = runc\n", wantSettingsErr: "line 1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "config.toml")
+			if err := os.WriteFile(p, []byte(tc.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			src := Source{Path: p, Origin: "test"}
+			_, loadErr := src.Load()
+			c, err := src.LoadSettings()
+			if tc.wantSettingsErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantSettingsErr) || !strings.Contains(err.Error(), p) {
+					t.Fatalf("LoadSettings error = %v, want one naming %s and %q", err, p, tc.wantSettingsErr)
+				}
+				if loadErr == nil || loadErr.Error() != err.Error() {
+					t.Fatalf("Load error = %v, LoadSettings error = %v: want the same", loadErr, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("LoadSettings: %v", err)
+			}
+			if c.Runtime != "runc" && c.RunDir == "" {
+				t.Fatalf("LoadSettings read no settings: %+v", c)
+			}
+			if c.Set != nil || c.Contracts != nil {
+				t.Fatalf("LoadSettings decoded the contracts: %+v", c.Contracts)
+			}
+			for range 2 { // once decoded, LoadContracts does nothing more
+				err = c.LoadContracts()
+				if tc.wantContractErr == "" {
+					if err != nil || c.Set.Len() != tc.wantContracts || loadErr != nil {
+						t.Fatalf("LoadContracts: %v, %d contracts (Load: %v); want %d", err, c.Set.Len(), loadErr, tc.wantContracts)
+					}
+					continue
+				}
+				if err == nil || !strings.Contains(err.Error(), tc.wantContractErr) || loadErr == nil || loadErr.Error() != err.Error() {
+					t.Fatalf("LoadContracts error = %v, Load error = %v; want the same, containing %q", err, loadErr, tc.wantContractErr)
+				}
+				break
+			}
+		})
+	}
+}
+
 func TestUnanchoredPatternWarns(t *testing.T) {
 	c, err := Parse([]byte("[[contract]]\nname = \"a\"\nmatch.commands = ['openshell-sandbox']\n"))
 	if err != nil {
@@ -191,11 +255,25 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("[[contract]]\nname = \"a\"\nmatch.all = true\nbounding = \"clear\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data)
+		settings, settingsErr := parseSettings(data)
 		if err != nil {
+			// What the settings alone reject, Parse rejects for the same reason.
+			if settingsErr != nil && settingsErr.Error() != err.Error() {
+				t.Fatalf("Parse: %v; parseSettings: %v", err, settingsErr)
+			}
 			return
 		}
 		if c.Set == nil {
 			t.Fatal("parsed config without a contract set")
+		}
+		if settingsErr != nil {
+			t.Fatalf("Parse accepted what parseSettings refuses: %v", settingsErr)
+		}
+		if settings.Runtime != c.Runtime || settings.RunDir != c.RunDir || settings.OCSFLog != c.OCSFLog || settings.MaxRecords != c.MaxRecords || settings.MetricsTextfile != c.MetricsTextfile {
+			t.Fatalf("parseSettings read %+v, Parse %+v", settings, c)
+		}
+		if err := settings.decodeContracts(); err != nil || settings.Set.Len() != c.Set.Len() {
+			t.Fatalf("contracts decoded after the settings: %v, %d; Parse: %d", err, settings.Set.Len(), c.Set.Len())
 		}
 	})
 }

@@ -14,6 +14,12 @@ import (
 // forged io.oshim.* annotation stays byte-identical. With no contracts configured at
 // all oshim reads no spec.
 func (w *Wrapper) admit() (*records.Container, error) {
+	if err := w.Config.LoadContracts(); err != nil {
+		return nil, err
+	}
+	for _, warning := range w.Config.Warnings {
+		w.Log.Warn(warning)
+	}
 	if w.Config.Set.Len() == 0 {
 		return nil, nil
 	}

@@ -23,8 +23,9 @@ func Main(args []string, version string, commit func() string, usage func(io.Wri
 	}
 	// The arguments are read by the rules of the runtime that will get them, which the
 	// config names; a broken config is reported where the engine reads errors, so the
-	// log options are parsed first either way.
-	cfg, cfgErr := config.Locate("").Load()
+	// log options are parsed first either way. The contracts are decoded only by the
+	// calls that apply them.
+	cfg, cfgErr := config.Locate("").LoadSettings()
 	var rt ociruntime.Runtime
 	if cfgErr == nil {
 		rt, cfgErr = ociruntime.Resolve(cfg.Runtime)
@@ -46,9 +47,6 @@ func Main(args []string, version string, commit func() string, usage func(io.Wri
 	if cfgErr != nil {
 		log.Error(cfgErr)
 		return 1
-	}
-	for _, w := range cfg.Warnings {
-		log.Warn(w)
 	}
 	if inv.Command == "" && inv.Global.Version {
 		return printVersion(rt, version, commit())

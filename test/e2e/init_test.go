@@ -190,6 +190,53 @@ func TestInitExecSession(t *testing.T) {
 	}
 }
 
+// TestBrokenContractFailsCreatesOnly: the admin breaks a contract in the config while a
+// contracted container runs. Creates fail before the runtime sees them, so no container
+// starts unchecked; the running container's exec sessions stay capped by its record, and
+// the engine can still stop and delete it.
+func TestBrokenContractFailsCreatesOnly(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			oshim := harness.Oshim(t)
+			b := capdumpBundle(t, rt)
+			env := initEnv(t, b, clearContract())
+			process := execProcess(t, b)
+			c := harness.Start(t, env, oshim, b)
+			c.WaitOutput(t, "\n")
+			main := harness.ProcStatus(t, c.Pid)
+
+			cfg := strings.TrimPrefix(env[1], "OSHIM_CONFIG=")
+			text, err := os.ReadFile(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			broken := strings.Replace(string(text), `bounding = "clear"`, `bounding = "clear"`+"\nrequire_all = true", 1)
+			if err := os.WriteFile(cfg, []byte(broken), 0o644); err != nil {
+				t.Fatal(err)
+			}
+
+			other := capdumpBundle(t, rt)
+			r := harness.Run(t, env, other.Argv(oshim, "create", "--bundle", other.Dir, other.ID)...)
+			if r.Code == 0 || !strings.Contains(r.Stderr, "require_all") || !strings.Contains(r.Stderr, cfg) {
+				t.Errorf("create under a broken contract: exit %d, stderr %q; want a refusal naming the file and the key", r.Code, r.Stderr)
+			}
+			if r := harness.Run(t, nil, other.Argv(other.Runtime, "state", other.ID)...); r.Code == 0 {
+				t.Errorf("the runtime created %s although the config is broken: %s", other.ID, r.Stdout)
+			}
+
+			r = harness.RunOK(t, env, b.Argv(oshim, "exec", "--process", process, b.ID)...)
+			exec := parseCapdump(t, r.Stdout)
+			wantCleared(t, "exec session", exec, 0)
+			if extra := outside(exec, main); len(extra) > 0 {
+				t.Errorf("exec session holds %v beyond the main process", extra)
+			}
+			harness.RunOK(t, env, b.Argv(oshim, "kill", b.ID, "KILL")...)
+			harness.RunOK(t, env, b.Argv(oshim, "delete", "--force", b.ID)...)
+		})
+	}
+}
+
 // treeDigest hashes a directory's names, modes, link targets and contents.
 func treeDigest(t *testing.T, root string) string {
 	t.Helper()
