@@ -162,6 +162,42 @@ func TestInitSeccompDenial(t *testing.T) {
 	}
 }
 
+// clearedScene is a capdump container of one runtime started through oshim under
+// clearContract, with what an exec session into it needs.
+type clearedScene struct {
+	oshim   string
+	b       *harness.Bundle
+	env     []string
+	process string
+	// main is the container's main process, read from the host's /proc.
+	main procstatus.Status
+}
+
+func startCleared(t *testing.T, rt string) clearedScene {
+	t.Helper()
+	s := clearedScene{oshim: harness.Oshim(t), b: capdumpBundle(t, rt)}
+	s.env = initEnv(t, s.b, clearContract())
+	s.process = execProcess(t, s.b)
+	c := harness.Start(t, s.env, s.oshim, s.b)
+	c.WaitOutput(t, "\n")
+	s.main = harness.ProcStatus(t, c.Pid)
+	return s
+}
+
+// exec runs an exec session through oshim and checks it is as capped as a cleared
+// container's must be: an empty bounding set, no CAP_SETPCAP, nothing beyond the main
+// process.
+func (s clearedScene) exec(t *testing.T) procstatus.Status {
+	t.Helper()
+	r := harness.RunOK(t, s.env, s.b.Argv(s.oshim, "exec", "--process", s.process, s.b.ID)...)
+	exec := parseCapdump(t, r.Stdout)
+	wantCleared(t, "exec session", exec, 0)
+	if extra := outside(exec, s.main); len(extra) > 0 {
+		t.Errorf("exec session holds %v beyond the main process", extra)
+	}
+	return exec
+}
+
 // TestInitExecSession: an exec session into a cleared container gets an empty bounding
 // set and no CAP_SETPCAP, whatever its process.json asks for. With the bounding set
 // empty before the runtime sets the inheritable one, it keeps no caps at all.
@@ -169,20 +205,7 @@ func TestInitExecSession(t *testing.T) {
 	for _, rt := range runtimes {
 		t.Run(rt, func(t *testing.T) {
 			t.Parallel()
-			oshim := harness.Oshim(t)
-			b := capdumpBundle(t, rt)
-			env := initEnv(t, b, clearContract())
-			process := execProcess(t, b)
-			c := harness.Start(t, env, oshim, b)
-			c.WaitOutput(t, "\n")
-			main := harness.ProcStatus(t, c.Pid)
-
-			r := harness.RunOK(t, env, b.Argv(oshim, "exec", "--process", process, b.ID)...)
-			exec := parseCapdump(t, r.Stdout)
-			wantCleared(t, "exec session", exec, 0)
-			if extra := outside(exec, main); len(extra) > 0 {
-				t.Errorf("exec session holds %v beyond the main process", extra)
-			}
+			exec := startCleared(t, rt).exec(t)
 			if exec.Eff != 0 || exec.Prm != 0 || exec.Inh != 0 || exec.Amb != 0 {
 				t.Errorf("exec session holds caps: %v", exec)
 			}
@@ -198,14 +221,8 @@ func TestBrokenContractFailsCreatesOnly(t *testing.T) {
 	for _, rt := range runtimes {
 		t.Run(rt, func(t *testing.T) {
 			t.Parallel()
-			oshim := harness.Oshim(t)
-			b := capdumpBundle(t, rt)
-			env := initEnv(t, b, clearContract())
-			process := execProcess(t, b)
-			c := harness.Start(t, env, oshim, b)
-			c.WaitOutput(t, "\n")
-			main := harness.ProcStatus(t, c.Pid)
-
+			s := startCleared(t, rt)
+			oshim, b, env := s.oshim, s.b, s.env
 			cfg := strings.TrimPrefix(env[1], "OSHIM_CONFIG=")
 			text, err := os.ReadFile(cfg)
 			if err != nil {
@@ -225,12 +242,7 @@ func TestBrokenContractFailsCreatesOnly(t *testing.T) {
 				t.Errorf("the runtime created %s although the config is broken: %s", other.ID, r.Stdout)
 			}
 
-			r = harness.RunOK(t, env, b.Argv(oshim, "exec", "--process", process, b.ID)...)
-			exec := parseCapdump(t, r.Stdout)
-			wantCleared(t, "exec session", exec, 0)
-			if extra := outside(exec, main); len(extra) > 0 {
-				t.Errorf("exec session holds %v beyond the main process", extra)
-			}
+			s.exec(t)
 			harness.RunOK(t, env, b.Argv(oshim, "kill", b.ID, "KILL")...)
 			harness.RunOK(t, env, b.Argv(oshim, "delete", "--force", b.ID)...)
 		})
