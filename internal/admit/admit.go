@@ -1,5 +1,5 @@
 // Package admit applies a container's capability contract to its spec: the one path
-// that runtime mode's create, run and restore, podman's precreate hook, the
+// that runtime mode's create and run, podman's precreate hook, the
 // standard-stage detection hooks and `oshim explain` all take, so that a rule (what is
 // scrubbed, granted, lent, refused, recorded and reported) is decided in one place.
 //
@@ -35,7 +35,7 @@ import (
 type Mode int
 
 const (
-	// Create is runtime mode's create, run or restore: the spec is rewritten, the
+	// Create is runtime mode's create or run: the spec is rewritten, the
 	// container gets an init directory and a record under its id.
 	Create Mode = iota
 	// Precreate is podman's precreate hook: as Create, but the container has no id yet,
