@@ -42,7 +42,7 @@ func (w *Wrapper) delete() error {
 		return w.Runtime.Exec(w.Args)
 	}
 	if err := w.Store.Remove(w.Inv.Global.Root, w.Inv.ID); err != nil {
-		w.Log.WithError(err).Warn("could not remove the container's oshim record; it is pruned once the runtime no longer knows the container")
+		w.Log.WithError(err).Warn("could not remove the container's oshim record; max_records prunes it once the runtime no longer knows the container")
 	}
 	return w.Runtime.Exec(w.Args)
 }
