@@ -3,7 +3,6 @@ package doctor
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 
 	"github.com/oshim/oshim/internal/initproc"
 	"github.com/oshim/oshim/internal/ociruntime"
@@ -220,6 +220,6 @@ func withoutOshimEnv() []string {
 
 func randomHex() string {
 	var b [6]byte
-	_, _ = rand.Read(b[:])
+	_, _ = unix.Getrandom(b[:], 0)
 	return hex.EncodeToString(b[:])
 }

@@ -10,12 +10,12 @@
 package hook
 
 import (
-	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"io"
 
 	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
 
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/metrics"
@@ -69,8 +69,14 @@ func readLimited(r io.Reader, limit int64, what string) ([]byte, error) {
 // its poststop at another container's record, and a valid container id for the store.
 func newRecordID() (string, error) {
 	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	// getrandom(2), not crypto/rand: that package's math/big and DRBG would be
+	// initialised by every runtime call oshim serves.
+	n, err := unix.Getrandom(b[:], 0)
+	if err != nil {
 		return "", fmt.Errorf("random record name: %w", err)
+	}
+	if n != len(b) {
+		return "", fmt.Errorf("random record name: getrandom gave %d of %d bytes", n, len(b))
 	}
 	return "precreate-" + hex.EncodeToString(b[:]), nil
 }
