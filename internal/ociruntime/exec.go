@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/oshim/oshim/internal/atomicfile"
@@ -41,27 +42,13 @@ func (r Runtime) Exec(args []string) error {
 // os.StartProcess first probes pidfd support with a throwaway child, which costs a
 // container start more than the fork itself.
 func (r Runtime) Run(args []string) (int, error) {
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	defer signal.Stop(sigs)
 	pid, err := syscall.ForkExec(r.Path, append([]string{r.Path}, args...), &syscall.ProcAttr{
 		Env: os.Environ(), Files: []uintptr{0, 1, 2},
 	})
 	if err != nil {
 		return -1, fmt.Errorf("start %s: %w", r.Path, err)
 	}
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case s := <-sigs:
-				_ = syscall.Kill(pid, s.(syscall.Signal))
-			case <-done:
-				return
-			}
-		}
-	}()
-	defer close(done)
+	rl := startRelay(pid)
 	var ws syscall.WaitStatus
 	for {
 		_, err = syscall.Wait4(pid, &ws, 0, nil)
@@ -69,6 +56,7 @@ func (r Runtime) Run(args []string) (int, error) {
 			break
 		}
 	}
+	rl.childGone()
 	switch {
 	case err != nil:
 		return -1, fmt.Errorf("wait for %s: %w", r.Path, err)
@@ -76,6 +64,57 @@ func (r Runtime) Run(args []string) (int, error) {
 		return 128 + int(ws.Signal()), nil
 	}
 	return ws.ExitStatus(), nil
+}
+
+// relayed are the signals an engine, or a terminal, sends to stop a runtime call.
+var relayed = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+
+// relay passes the relayed signals oshim receives to its runtime child while the child
+// runs; once the child is gone, such a signal ends oshim as it would without a relay.
+type relay struct {
+	mu   sync.Mutex
+	pid  int // 0 once the child has been waited for
+	sigs chan os.Signal
+}
+
+// startRelay relays to the child pid from now on. os/signal takes a few hundred
+// microseconds to start catching (it hands every signal to a thread of its own), so the
+// relay starts catching in its own goroutine, while the runtime runs, rather than
+// delaying the runtime's start. A signal in that moment ends oshim, as it does before
+// the fork, and as SIGKILL from an engine's timeout does at any point.
+func startRelay(pid int) *relay {
+	rl := &relay{pid: pid, sigs: make(chan os.Signal, len(relayed))}
+	go rl.loop()
+	return rl
+}
+
+func (rl *relay) loop() {
+	signal.Notify(rl.sigs, relayed...)
+	for s := range rl.sigs {
+		sig := s.(syscall.Signal)
+		rl.mu.Lock()
+		pid := rl.pid
+		if pid != 0 {
+			_ = syscall.Kill(pid, sig)
+		}
+		rl.mu.Unlock()
+		if pid == 0 {
+			// Stopping the relay as the child exits would cost the call as much as
+			// starting it did: it stops here instead, in the rare case that needs it,
+			// and the signal is raised again for whatever else handles it.
+			signal.Stop(rl.sigs)
+			_ = syscall.Kill(os.Getpid(), sig)
+			return
+		}
+	}
+}
+
+// childGone stops the relay: the child has been waited for, so its pid may name
+// another process.
+func (rl *relay) childGone() {
+	rl.mu.Lock()
+	rl.pid = 0
+	rl.mu.Unlock()
 }
 
 // Output runs the runtime and returns its stdout; its stderr is in the error.

@@ -1,7 +1,10 @@
 package ociruntime
 
 import (
+	"errors"
 	"os"
+	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -62,21 +65,62 @@ func TestRunStatus(t *testing.T) {
 	}
 }
 
-// A SIGTERM the engine sends oshim reaches the runtime, whose status Run returns.
+// A SIGTERM the engine sends oshim reaches the runtime, whose status Run returns. The
+// relay starts catching while the runtime runs, so the signal is sent until it lands;
+// the test's own handler keeps the earlier ones from ending the test.
 func TestRunRelaysSignals(t *testing.T) {
+	mine := make(chan os.Signal, 1)
+	signal.Notify(mine, syscall.SIGTERM)
+	defer signal.Stop(mine)
 	ready := filepath.Join(t.TempDir(), "ready")
 	rt := script(t, "trap 'exit 7' TERM\ntouch "+ready+"\nwhile :; do sleep 0.05; done")
+	done := make(chan struct{})
+	defer close(done)
 	go func() {
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			select {
+			case <-done:
+				return
+			default:
+			}
 			if _, err := os.Stat(ready); err == nil {
 				syscall.Kill(os.Getpid(), syscall.SIGTERM)
-				return
 			}
 		}
 	}()
 	got, err := rt.Run(nil)
 	if err != nil || got != 7 {
 		t.Fatalf("Run = %d, %v; want 7 from the relayed SIGTERM", got, err)
+	}
+}
+
+// envSignalAfterRun makes the test binary run the runtime, then send itself SIGTERM.
+const envSignalAfterRun = "OCIRUNTIME_TEST_SIGNAL_AFTER_RUN"
+
+func TestMain(m *testing.M) {
+	if rt := os.Getenv(envSignalAfterRun); rt != "" {
+		if _, err := (Runtime{Path: rt}).Run(nil); err != nil {
+			os.Exit(3)
+		}
+		syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		time.Sleep(10 * time.Second)
+		os.Exit(4)
+	}
+	os.Exit(m.Run())
+}
+
+// Once the runtime is gone, a SIGTERM ends oshim as it would any program that does not
+// catch it: the relay neither swallows it nor passes it to a pid that may be reused.
+func TestSignalAfterRunEndsOshim(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envSignalAfterRun+"="+script(t, "exit 0").Path)
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("the helper ended with %v, want death by SIGTERM", err)
+	}
+	if ws := ee.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
+		t.Fatalf("the helper ended with %v, want death by SIGTERM", err)
 	}
 }
 
