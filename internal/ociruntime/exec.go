@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/oshim/oshim/internal/atomicfile"
 )
 
@@ -49,14 +51,15 @@ func (r Runtime) Run(args []string) (int, error) {
 		return -1, fmt.Errorf("start %s: %w", r.Path, err)
 	}
 	rl := startRelay(pid)
-	var ws syscall.WaitStatus
-	for {
-		_, err = syscall.Wait4(pid, &ws, 0, nil)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
+	// Wait for the child's exit without reaping it, stop the relay, then reap: until the
+	// reap its pid cannot name another process, so no relayed signal can reach one.
+	var info unix.Siginfo
+	err = retryEINTR(func() error { return unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil) })
 	rl.childGone()
+	var ws syscall.WaitStatus
+	if werr := retryEINTR(func() error { _, err := syscall.Wait4(pid, &ws, 0, nil); return err }); err == nil {
+		err = werr
+	}
 	switch {
 	case err != nil:
 		return -1, fmt.Errorf("wait for %s: %w", r.Path, err)
@@ -64,6 +67,15 @@ func (r Runtime) Run(args []string) (int, error) {
 		return 128 + int(ws.Signal()), nil
 	}
 	return ws.ExitStatus(), nil
+}
+
+// retryEINTR calls f until it is not interrupted by a signal.
+func retryEINTR(f func() error) error {
+	for {
+		if err := f(); !errors.Is(err, syscall.EINTR) {
+			return err
+		}
+	}
 }
 
 // relayed are the signals an engine, or a terminal, sends to stop a runtime call.
