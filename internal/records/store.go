@@ -1,6 +1,7 @@
 package records
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -106,11 +107,18 @@ func (s Store) Save(c *Container) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
-	data, err := json.MarshalIndent(c, "", "  ")
+	// MarshalJSON called directly, not through json.MarshalIndent: that would look the
+	// method up by reflection and check its output once more, on every contracted create.
+	compact, err := c.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("encode record of %s: %w", c.ID, err)
 	}
-	return atomicfile.Write(filepath.Join(dir, recordFile), append(data, '\n'), 0o600, atomicfile.Volatile())
+	var data bytes.Buffer
+	if err := json.Indent(&data, compact, "", "  "); err != nil {
+		return fmt.Errorf("encode record of %s: %w", c.ID, err)
+	}
+	data.WriteByte('\n')
+	return atomicfile.Write(filepath.Join(dir, recordFile), data.Bytes(), 0o600, atomicfile.Volatile())
 }
 
 // Load reads a container's record. found is false when the container has none, which
