@@ -49,20 +49,60 @@ func TestWrite(t *testing.T) {
 }
 
 func TestWriteFailureLeavesNoTempFile(t *testing.T) {
+	for _, tc := range []struct {
+		description string
+		opts        []Option
+	}{
+		{description: "synced"},
+		// The swap of a volatile write must not put the file in a directory's place.
+		{description: "volatile", opts: []Option{Volatile()}},
+	} {
+		t.Run(tc.description, func(t *testing.T) {
+			dir := t.TempDir()
+			// A directory in place of the target makes the rename fail after the temp file exists.
+			target := filepath.Join(dir, "target")
+			if err := os.Mkdir(target, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(target, "x"), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := Write(target, []byte("x"), 0o644, tc.opts...); err == nil {
+				t.Fatal("Write over a non-empty directory succeeded")
+			}
+			if st, err := os.Lstat(target); err != nil || !st.IsDir() {
+				t.Fatalf("the directory was replaced: %v, %v", st, err)
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 1 {
+				t.Fatalf("directory holds %d entries after a failed write, want 1", len(entries))
+			}
+		})
+	}
+}
+
+// TestVolatileWriteReplacesSymlink keeps what a rename did: the link itself is
+// replaced by the new file, and what it pointed to is left alone.
+func TestVolatileWriteReplacesSymlink(t *testing.T) {
 	dir := t.TempDir()
-	// A directory in place of the target makes the rename fail after the temp file exists.
-	target := filepath.Join(dir, "target")
-	if err := os.Mkdir(target, 0o755); err != nil {
+	pointee := filepath.Join(dir, "pointee")
+	if err := os.WriteFile(pointee, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(target, "x"), nil, 0o644); err != nil {
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(pointee, link); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(target, []byte("x"), 0o644); err == nil {
-		t.Fatal("Write over a non-empty directory succeeded")
+	if err := Write(link, []byte("new"), 0o644, Volatile()); err != nil {
+		t.Fatalf("Write: %v", err)
 	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Fatalf("directory holds %d entries after a failed write, want 1", len(entries))
+	if st, err := os.Lstat(link); err != nil || !st.Mode().IsRegular() {
+		t.Fatalf("link is not a regular file now: %v, %v", st, err)
+	}
+	if got, _ := os.ReadFile(pointee); string(got) != "old" {
+		t.Fatalf("the link's target changed: %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Fatalf("directory holds %d entries, want 2 (temp file left behind?)", len(entries))
 	}
 }

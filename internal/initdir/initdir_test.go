@@ -66,3 +66,67 @@ func TestPrepare(t *testing.T) {
 		t.Fatalf("DropCopy of a dropped copy: %v", err)
 	}
 }
+
+func TestCopyData(t *testing.T) {
+	content := bytes.Repeat([]byte("oshim-init\x00"), 10000) // 110 kB: several pages
+	dirs := map[string]string{"same file system": t.TempDir()}
+	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
+		shm, err := os.MkdirTemp("/dev/shm", "initdir-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(shm) })
+		dirs["from tmpfs"] = shm
+	}
+	tests := []struct {
+		description string
+		content     []byte
+		size        int64 // what the caller believes the size is
+		appendMode  bool  // sendfile refuses an O_APPEND target: io.Copy takes over
+		wantErr     bool
+	}{
+		{description: "empty", content: nil, size: 0},
+		{description: "one byte", content: []byte{1}, size: 1},
+		{description: "many pages", content: content, size: int64(len(content))},
+		{description: "sendfile refused", content: content, size: int64(len(content)), appendMode: true},
+		{description: "the file shrank", content: content[:100], size: 200, wantErr: true},
+	}
+	for dirName, srcDir := range dirs {
+		for _, tc := range tests {
+			t.Run(dirName+"/"+tc.description, func(t *testing.T) {
+				srcPath := filepath.Join(srcDir, "src")
+				if err := os.WriteFile(srcPath, tc.content, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				src, err := os.Open(srcPath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer src.Close()
+				dstPath := filepath.Join(t.TempDir(), "dst")
+				flags := os.O_CREATE | os.O_EXCL | os.O_WRONLY
+				if tc.appendMode {
+					flags |= os.O_APPEND
+				}
+				out, err := os.OpenFile(dstPath, flags, 0o644)
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = copyData(out, src, tc.size)
+				out.Close()
+				if tc.wantErr {
+					if err == nil {
+						t.Fatal("copyData of a file shorter than its size succeeded")
+					}
+					return
+				}
+				if err != nil {
+					t.Fatalf("copyData: %v", err)
+				}
+				if got, err := os.ReadFile(dstPath); err != nil || !bytes.Equal(got, tc.content) {
+					t.Fatalf("the copy differs: %d bytes, want %d (err %v)", len(got), len(tc.content), err)
+				}
+			})
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 
 	"github.com/oshim/oshim/internal/atomicfile"
@@ -70,16 +71,42 @@ func (s Store) ContainerDir(root, id string) (string, error) {
 // root is resolved first, so that /var/run/crun and /run/crun, one directory, are one
 // key: a container created under one spelling keeps its record (and its exec sessions
 // stay capped) when it is reached under another.
+//
+// A process computes each key once: a contracted create asks for its container's key
+// several times, and resolving the root costs an lstat per path component every time.
 func rootKey(root string) string {
 	if root == "" {
 		return "default"
 	}
-	resolved, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		resolved = filepath.Clean(root)
+	if k, ok := rootKeys.Load(root); ok {
+		return k.(string)
 	}
-	sum := sha256.Sum256([]byte(resolved))
+	k := resolveRootKey(root)
+	rootKeys.Store(root, k)
+	return k
+}
+
+var rootKeys sync.Map // root -> key, for this process
+
+func resolveRootKey(root string) string {
+	sum := sha256.Sum256([]byte(resolveRoot(root)))
 	return hex.EncodeToString(sum[:8])
+}
+
+// resolveRoot resolves the symlinks of the longest part of root that exists: the
+// runtime makes its root on its first create, after oshim has recorded the container,
+// and the key must not change when the root appears.
+func resolveRoot(root string) string {
+	rest := ""
+	for p := filepath.Clean(root); ; p = filepath.Dir(p) {
+		if resolved, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(resolved, rest)
+		}
+		if p == filepath.Dir(p) {
+			return filepath.Join(p, rest)
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+	}
 }
 
 // ValidateID accepts the container ids runc accepts: letters, digits, '_', '+', '-', '.'

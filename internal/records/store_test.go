@@ -95,3 +95,29 @@ func TestRootSpellings(t *testing.T) {
 		t.Error("Remove accepted an id that is not a container id")
 	}
 }
+
+// TestRootKeyBeforeTheRootExists: the runtime makes its root on its first create, after
+// oshim recorded the container under the root's key; a root reached through a
+// symlink must keep that key once it exists.
+func TestRootKeyBeforeTheRootExists(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "run"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "run"), filepath.Join(dir, "varrun")); err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(dir, "varrun", "crun", "state")
+	before := resolveRootKey(root)
+	if err := os.MkdirAll(filepath.Join(dir, "run", "crun", "state"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	after := resolveRootKey(root)
+	direct := resolveRootKey(filepath.Join(dir, "run", "crun", "state"))
+	if before != after || after != direct {
+		t.Fatalf("keys: %s before the root exists, %s after, %s by its real path; want one key", before, after, direct)
+	}
+	if got, want := resolveRoot("/no/such/root/"), "/no/such/root"; got != want {
+		t.Fatalf("resolveRoot of a missing root = %s, want %s", got, want)
+	}
+}
