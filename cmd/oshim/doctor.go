@@ -25,8 +25,9 @@ func doctorCommand() *command {
   - the kernel: cap_last_cap (against the contracts' required caps), the active LSMs
     (AppArmor, SELinux) and user-namespace support;
   - the engines with oshim registered: podman containers.conf(.d), containerd's
-    config.toml (BinaryName) and its imports, CRI-O's crio.conf(.d), Docker's
-    daemon.json; a registered path that does not exist is a failure;
+    config.toml (BinaryName) and its imports, and the config k3s, rke2 or k0s
+    generates for its containerd, CRI-O's crio.conf(.d), Docker's daemon.json; a
+    registered path that does not exist is a failure;
   - for each runtime found (as root), a throw-away container run through oshim with the
     in-container init (bounding = "clear"), so that a host that denies PR_CAPBSET_DROP
     shows up here before a real workload meets it.

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/oshim/oshim/internal/install"
 )
 
 // maxEngineConfig bounds an engine config file the doctor reads.
@@ -31,6 +33,18 @@ type engine struct {
 	// that does not exist breaks every container of that handler.
 	binaryKeys []string
 	install    string
+	// optional engines are left out of the report where none of their files exist:
+	// the containerd of a distribution, which plain containerd's entry already
+	// reports as not configured.
+	optional bool
+}
+
+var containerd = engine{
+	name:       "containerd",
+	files:      []string{install.DefaultContainerdConfig},
+	imports:    true,
+	binaryKeys: []string{"BinaryName"},
+	install:    "oshim install containerd",
 }
 
 var engines = []engine{
@@ -42,13 +56,7 @@ var engines = []engine{
 		binaryKeys: []string{"engine.runtimes."},
 		install:    "oshim install podman",
 	},
-	{
-		name:       "containerd",
-		files:      []string{"/etc/containerd/config.toml"},
-		imports:    true,
-		binaryKeys: []string{"BinaryName"},
-		install:    "oshim install containerd",
-	},
+	containerd,
 	{
 		name:       "CRI-O",
 		files:      []string{"/etc/crio/crio.conf"},
@@ -66,6 +74,25 @@ var engines = []engine{
 	},
 }
 
+// engineList is engines, then the containerd of each distribution that oshim install
+// knows (k3s, rke2, k0s), read from the config it generates.
+func engineList() []engine {
+	list := slices.Clone(engines)
+	for _, l := range install.Layouts {
+		path := install.ContainerdConfig(l)
+		if path == install.DefaultContainerdConfig {
+			continue
+		}
+		e := containerd
+		e.name = fmt.Sprintf("containerd (%s)", l)
+		e.files = []string{path}
+		e.install = fmt.Sprintf("oshim install containerd --layout %s", l)
+		e.optional = true
+		list = append(list, e)
+	}
+	return list
+}
+
 // reference is a config value that mentions oshim.
 type reference struct {
 	file, key string
@@ -80,7 +107,7 @@ func checkEngines(root string) []Check {
 	}
 	var checks []Check
 	registered := 0
-	for _, e := range engines {
+	for _, e := range engineList() {
 		cs, n := checkEngine(root, e)
 		checks = append(checks, cs...)
 		registered += n
@@ -100,6 +127,9 @@ func checkEngine(root string, e engine) ([]Check, int) {
 		return []Check{{Name: name, Status: Warn, Detail: err.Error(), Fix: "make the engine's config directory readable"}}, 0
 	}
 	if len(files) == 0 {
+		if e.optional {
+			return nil, 0
+		}
 		return []Check{{Name: name, Status: OK, Detail: "not configured on this host (no " + strings.Join(append(e.files, e.dirs...), ", ") + ")"}}, 0
 	}
 	var checks []Check

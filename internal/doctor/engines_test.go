@@ -83,6 +83,29 @@ func TestCheckEngines(t *testing.T) {
 			want:  []string{"ok engine containerd: configured (/etc/containerd/config.toml), oshim not registered", "warn engines"},
 		},
 		{
+			name:  "k3s: the config it generated from oshim's template",
+			files: map[string]string{"/var/lib/rancher/k3s/agent/etc/containerd/config.toml": containerdV2, oshimBin: "#!/bin/sh\n"},
+			want: []string{
+				"ok engine containerd: not configured",
+				"ok engine containerd (k3s): oshim registered: /var/lib/rancher/k3s/agent/etc/containerd/config.toml: plugins.io.containerd.grpc.v1.cri.containerd.runtimes.oshim.options.BinaryName = /usr/local/bin/oshim",
+			},
+		},
+		{
+			name:  "rke2 without oshim yet (the template not regenerated)",
+			files: map[string]string{"/var/lib/rancher/rke2/agent/etc/containerd/config.toml": "version = 2\n"},
+			want:  []string{"ok engine containerd (rke2): configured (/var/lib/rancher/rke2/agent/etc/containerd/config.toml), oshim not registered", "warn engines"},
+		},
+		{
+			name: "k0s: the CRI config it merges its drop-ins into, imported",
+			files: map[string]string{
+				"/etc/k0s/containerd.toml":         "# k0s_managed=true\nversion = 2\nimports = [\"/run/k0s/containerd-cri.toml\"]\n",
+				"/run/k0s/containerd-cri.toml":     strings.Replace(containerdV2, "version = 2\n", "", 1),
+				"/etc/k0s/containerd.d/oshim.toml": strings.Replace(containerdV2, "version = 2\n", "", 1),
+			},
+			want:  []string{"fail engine containerd (k0s): /run/k0s/containerd-cri.toml: plugins.io.containerd.grpc.v1.cri.containerd.runtimes.oshim.options.BinaryName = /usr/local/bin/oshim, but no such executable exists", "oshim install containerd --layout k0s again"},
+			fails: 1,
+		},
+		{
 			name:  "CRI-O drop-in",
 			files: map[string]string{"/etc/crio/crio.conf.d/50-oshim.conf": crioDropIn, oshimBin: "#!/bin/sh\n"},
 			want:  []string{"ok engine CRI-O: oshim registered: /etc/crio/crio.conf.d/50-oshim.conf: crio.runtime.runtimes.oshim.runtime_path = /usr/local/bin/oshim"},
@@ -113,6 +136,12 @@ func TestCheckEngines(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cs := checkEngines(engineRoot(t, tt.files))
 			s := summary(cs)
+			// A distribution's containerd shows only where its config is.
+			for _, d := range []string{"k3s", "rke2", "k0s"} {
+				if strings.Contains(s, "containerd ("+d+")") && !strings.Contains(tt.name, d) {
+					t.Errorf("checks name %s's containerd, whose config is not there:\n%s", d, s)
+				}
+			}
 			for _, w := range tt.want {
 				if !strings.Contains(s, w) {
 					t.Errorf("checks lack %q:\n%s", w, s)

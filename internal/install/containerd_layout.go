@@ -47,6 +47,11 @@ var layoutConfig = map[Layout]string{
 	LayoutK0s:         "/etc/k0s/containerd.toml",
 }
 
+// ContainerdConfig is the file containerd reads in layout l: for k3s, rke2 and k0s the
+// config they generate, where a handler install added appears once they have
+// regenerated it.
+func ContainerdConfig(l Layout) string { return layoutConfig[l] }
+
 // layoutRestart says how each layout's containerd is restarted to load the handler.
 var layoutRestart = map[Layout]string{
 	LayoutContainerd1: "systemctl restart containerd",
