@@ -262,8 +262,7 @@ func skewedPod(t *testing.T, cri *harness.CRI, handler, cgroupParent string) (st
 // with its shim in containerd 1.6: "ttrpc: closed").
 func removePod(t *testing.T, cri *harness.CRI, pod, ctr string) {
 	t.Helper()
-	cri.OK(t, "stop", "--timeout", "30", ctr)
-	cri.WaitExited(t, ctr)
+	cri.StopExited(t, ctr)
 	cri.OK(t, "rm", ctr)
 	cri.OK(t, "stopp", pod)
 	cri.OK(t, "rmp", pod)
