@@ -3,6 +3,7 @@ package records
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -27,8 +28,49 @@ func checkEncoding(t *testing.T, c *Container) {
 		t.Fatalf("MarshalJSON:\n%s\nencoding/json:\n%s", got, want)
 	}
 	var back Container
-	if err := json.Unmarshal(got, &back); err != nil {
+	if err := back.UnmarshalJSON(got); err != nil {
 		t.Fatalf("the record does not decode: %v", err)
+	}
+	var plain plainContainer
+	if err := json.Unmarshal(got, &plain); err != nil {
+		t.Fatalf("encoding/json does not decode the record: %v", err)
+	}
+	if !reflect.DeepEqual(back, Container(plain)) {
+		t.Fatalf("UnmarshalJSON:\n%#v\nencoding/json:\n%#v", back, Container(plain))
+	}
+}
+
+// TestRecordDecoding reads records as a reader of other versions' files may meet
+// them: members missing, unknown or null, and broken files.
+func TestRecordDecoding(t *testing.T) {
+	tests := []struct {
+		description string
+		in          string
+		wantErr     bool
+	}{
+		{description: "an older record, without the newer members", in: `{"id":"c1","bundle":"/b","specBefore":{"bounding":["CAP_KILL"]},"created":"2026-01-02T03:04:05Z","init":true}`},
+		{description: "a newer record, with members this version does not know", in: `{"id":"c1","future":{"x":[1,2,{"y":null}]},"result":{"ok":true,"later":"z"}}`},
+		{description: "nulls", in: `{"id":null,"pod":null,"specAfter":null,"result":null,"created":null,"uid":null}`},
+		{description: "an empty result", in: `{"result":{}}`},
+		{description: "null", in: `null`},
+		{description: "truncated", in: `{"id":"c1","specBefore":{"bounding":["CAP_KILL"`, wantErr: true},
+		{description: "a member of the wrong type", in: `{"uid":"0"}`, wantErr: true},
+		{description: "a uid over 32 bits", in: `{"uid":4294967296}`, wantErr: true},
+		{description: "not JSON", in: `container`, wantErr: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.description, func(t *testing.T) {
+			var got Container
+			err := got.UnmarshalJSON([]byte(tc.in))
+			var plain plainContainer
+			wantErr := json.Unmarshal([]byte(tc.in), &plain)
+			if (err != nil) != tc.wantErr || (wantErr != nil) != tc.wantErr {
+				t.Fatalf("UnmarshalJSON: %v; encoding/json: %v; want an error: %t", err, wantErr, tc.wantErr)
+			}
+			if err == nil && !reflect.DeepEqual(got, Container(plain)) {
+				t.Fatalf("UnmarshalJSON:\n%#v\nencoding/json:\n%#v", got, Container(plain))
+			}
+		})
 	}
 }
 

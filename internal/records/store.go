@@ -164,7 +164,7 @@ func (s Store) Load(root, id string) (c *Container, found bool, err error) {
 		return nil, false, fmt.Errorf("read %s: %w", p, err)
 	}
 	c = &Container{}
-	if err := json.Unmarshal(data, c); err != nil {
+	if err := c.UnmarshalJSON(data); err != nil {
 		return nil, false, fmt.Errorf("decode %s: %w", p, err)
 	}
 	return c, true, nil

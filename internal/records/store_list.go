@@ -1,7 +1,6 @@
 package records
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -88,7 +87,7 @@ func readEntry(keyDir, key, id string) Entry {
 		return e
 	}
 	c := &Container{}
-	if err := json.Unmarshal(data, c); err != nil {
+	if err := c.UnmarshalJSON(data); err != nil {
 		e.Err = fmt.Errorf("decode %s: %w", p, err)
 		return e
 	}

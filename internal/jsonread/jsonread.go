@@ -1,0 +1,451 @@
+// Package jsonread decodes the JSON files oshim writes itself (internal/jsonwrite) by
+// hand, without encoding/json's reflection: a record is read on every start and exec of
+// a contracted container, and building the decoders for its types by reflection cost
+// each such call about 0.3 ms, more than the rest of reading it.
+//
+// It is for trusted files, whose writer it mirrors: keys match exactly, unknown keys
+// are skipped, null leaves a value zero (a slice or map nil), and a value of the wrong
+// type is an error, as encoding/json has them. Nothing a container controls is read
+// with it.
+package jsonread
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Reader reads one JSON value from b. Its first error sticks: later reads return zero
+// values, and Err reports it.
+type Reader struct {
+	b   []byte
+	i   int
+	err error
+}
+
+// New returns a Reader of b.
+func New(b []byte) *Reader { return &Reader{b: b} }
+
+// Err is the first error, or, once the value has been read, an error for anything
+// but white space after it.
+func (r *Reader) Err() error {
+	if r.err == nil {
+		r.space()
+		if r.i < len(r.b) {
+			r.fail("data after the value")
+		}
+	}
+	return r.err
+}
+
+func (r *Reader) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("offset %d: %s", r.i, fmt.Sprintf(format, args...))
+	}
+}
+
+func (r *Reader) space() {
+	for r.i < len(r.b) {
+		switch r.b[r.i] {
+		case ' ', '\t', '\n', '\r':
+			r.i++
+		default:
+			return
+		}
+	}
+}
+
+// peek returns the next byte after white space, or 0 at the end or after an error.
+func (r *Reader) peek() byte {
+	r.space()
+	if r.err != nil || r.i >= len(r.b) {
+		if r.err == nil {
+			r.fail("unexpected end of data")
+		}
+		return 0
+	}
+	return r.b[r.i]
+}
+
+// Null consumes a null and reports whether there was one.
+func (r *Reader) Null() bool {
+	if r.peek() != 'n' {
+		return false
+	}
+	r.literal("null")
+	return true
+}
+
+func (r *Reader) literal(lit string) {
+	if r.err != nil {
+		return
+	}
+	if len(r.b)-r.i < len(lit) || string(r.b[r.i:r.i+len(lit)]) != lit {
+		r.fail("invalid literal, want %s", lit)
+		return
+	}
+	r.i += len(lit)
+}
+
+// Object reads an object (or null), calling member for each key; member must read
+// the key's value, with a method of r or Skip.
+func (r *Reader) Object(member func(key string)) {
+	if r.Null() {
+		return
+	}
+	if r.peek() != '{' {
+		r.fail("want an object")
+		return
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return
+	}
+	for r.err == nil {
+		key := r.String()
+		if r.peek() != ':' {
+			r.fail("want ':' after a key")
+			return
+		}
+		r.i++
+		member(key)
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return
+		default:
+			r.fail("want ',' or '}' in an object")
+		}
+	}
+}
+
+// array reads an array (or null), calling elem for each element, and reports whether
+// it was not null.
+func (r *Reader) array(elem func()) bool {
+	if r.Null() {
+		return false
+	}
+	if r.peek() != '[' {
+		r.fail("want an array")
+		return false
+	}
+	r.i++
+	if r.peek() == ']' {
+		r.i++
+		return true
+	}
+	for r.err == nil {
+		elem()
+		switch r.peek() {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			return true
+		default:
+			r.fail("want ',' or ']' in an array")
+		}
+	}
+	return true
+}
+
+// Skip reads any value and drops it.
+func (r *Reader) Skip() {
+	switch c := r.peek(); {
+	case c == '{':
+		r.Object(func(string) { r.Skip() })
+	case c == '[':
+		r.array(r.Skip)
+	case c == '"':
+		_ = r.String()
+	case c == 't':
+		r.literal("true")
+	case c == 'f':
+		r.literal("false")
+	case c == 'n':
+		r.literal("null")
+	case c == '-' || ('0' <= c && c <= '9'):
+		r.number()
+	default:
+		r.fail("want a value")
+	}
+}
+
+// String reads a string; null is "".
+func (r *Reader) String() string {
+	if r.Null() {
+		return ""
+	}
+	if r.peek() != '"' {
+		r.fail("want a string")
+		return ""
+	}
+	r.i++
+	start := r.i
+	// The common case, nothing escaped: one copy.
+	for r.i < len(r.b) {
+		c := r.b[r.i]
+		if c == '"' {
+			s := r.b[start:r.i]
+			r.i++
+			if utf8.Valid(s) {
+				return string(s)
+			}
+			return string(decodeUTF8(nil, s))
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		r.i++
+	}
+	return r.escaped(start)
+}
+
+// escaped finishes a string from start that holds an escape (or a control byte).
+func (r *Reader) escaped(start int) string {
+	out := make([]byte, 0, r.i-start+16)
+	out = decodeUTF8(out, r.b[start:r.i])
+	for r.i < len(r.b) {
+		c := r.b[r.i]
+		switch {
+		case c == '"':
+			r.i++
+			return string(out)
+		case c < 0x20:
+			r.fail("control character in a string")
+			return ""
+		case c != '\\':
+			end := r.i
+			for end < len(r.b) && r.b[end] != '"' && r.b[end] != '\\' && r.b[end] >= 0x20 {
+				end++
+			}
+			out = decodeUTF8(out, r.b[r.i:end])
+			r.i = end
+			continue
+		}
+		if r.i+1 >= len(r.b) {
+			break
+		}
+		e := r.b[r.i+1]
+		r.i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			c1, ok := r.hex4()
+			if !ok {
+				return ""
+			}
+			if utf16.IsSurrogate(c1) {
+				// A high surrogate pairs with a \u low one that follows; anything
+				// else is U+FFFD, as encoding/json reads it.
+				if r.i+1 < len(r.b) && r.b[r.i] == '\\' && r.b[r.i+1] == 'u' {
+					save := r.i
+					r.i += 2
+					if c2, ok := r.hex4(); ok {
+						if dec := utf16.DecodeRune(c1, c2); dec != utf8.RuneError {
+							out = utf8.AppendRune(out, dec)
+							continue
+						}
+					}
+					if r.err != nil {
+						return ""
+					}
+					r.i = save
+				}
+				c1 = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, c1)
+		default:
+			r.fail("invalid escape \\%c", e)
+			return ""
+		}
+	}
+	r.fail("unterminated string")
+	return ""
+}
+
+func (r *Reader) hex4() (rune, bool) {
+	if len(r.b)-r.i < 4 {
+		r.fail("short \\u escape")
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(r.b[r.i:r.i+4]), 16, 16)
+	if err != nil {
+		r.fail("invalid \\u escape")
+		return 0, false
+	}
+	r.i += 4
+	return rune(v), true
+}
+
+// decodeUTF8 appends s with each invalid byte as U+FFFD, as encoding/json reads it.
+func decodeUTF8(out, s []byte) []byte {
+	for len(s) > 0 {
+		c, size := utf8.DecodeRune(s)
+		if c == utf8.RuneError && size == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, s[:size]...)
+		}
+		s = s[size:]
+	}
+	return out
+}
+
+// number returns the next number's literal, checked against JSON's grammar.
+func (r *Reader) number() []byte {
+	start := r.i
+	if r.i < len(r.b) && r.b[r.i] == '-' {
+		r.i++
+	}
+	switch {
+	case r.i < len(r.b) && r.b[r.i] == '0':
+		r.i++
+	case r.i < len(r.b) && '1' <= r.b[r.i] && r.b[r.i] <= '9':
+		r.digits()
+	default:
+		r.fail("invalid number")
+		return nil
+	}
+	if r.i < len(r.b) && r.b[r.i] == '.' {
+		r.i++
+		if !r.digits() {
+			r.fail("invalid number")
+			return nil
+		}
+	}
+	if r.i < len(r.b) && (r.b[r.i] == 'e' || r.b[r.i] == 'E') {
+		r.i++
+		if r.i < len(r.b) && (r.b[r.i] == '+' || r.b[r.i] == '-') {
+			r.i++
+		}
+		if !r.digits() {
+			r.fail("invalid number")
+			return nil
+		}
+	}
+	return r.b[start:r.i]
+}
+
+func (r *Reader) digits() bool {
+	start := r.i
+	for r.i < len(r.b) && '0' <= r.b[r.i] && r.b[r.i] <= '9' {
+		r.i++
+	}
+	return r.i > start
+}
+
+// Int reads an integer that fits in bits bits; null is 0.
+func (r *Reader) Int(bits int) int64 {
+	lit := r.integer(true)
+	if lit == nil {
+		return 0
+	}
+	v, err := strconv.ParseInt(string(lit), 10, bits)
+	if err != nil {
+		r.fail("number %s is not an int%d", lit, bits)
+	}
+	return v
+}
+
+// Uint reads an unsigned integer that fits in bits bits; null is 0.
+func (r *Reader) Uint(bits int) uint64 {
+	lit := r.integer(false)
+	if lit == nil {
+		return 0
+	}
+	v, err := strconv.ParseUint(string(lit), 10, bits)
+	if err != nil {
+		r.fail("number %s is not a uint%d", lit, bits)
+	}
+	return v
+}
+
+// integer returns the literal of the next number, for Int (signed) and Uint; nil for
+// null or after an error.
+func (r *Reader) integer(signed bool) []byte {
+	if r.Null() {
+		return nil
+	}
+	if c := r.peek(); (c < '0' || c > '9') && !(signed && c == '-') {
+		r.fail("want a number")
+		return nil
+	}
+	lit := r.number()
+	if r.err != nil {
+		return nil
+	}
+	return lit
+}
+
+// Bool reads true or false; null is false.
+func (r *Reader) Bool() bool {
+	switch r.peek() {
+	case 't':
+		r.literal("true")
+		return r.err == nil
+	case 'f':
+		r.literal("false")
+	case 'n':
+		r.literal("null")
+	default:
+		r.fail("want true or false")
+	}
+	return false
+}
+
+// Strings reads an array of strings; null is nil.
+func (r *Reader) Strings() []string {
+	out := []string{}
+	if !r.array(func() { out = append(out, r.String()) }) {
+		return nil
+	}
+	return out
+}
+
+// StringLists reads an object of string arrays; null is nil.
+func (r *Reader) StringLists() map[string][]string {
+	if r.Null() {
+		return nil
+	}
+	out := map[string][]string{}
+	r.Object(func(k string) { out[k] = r.Strings() })
+	return out
+}
+
+// Time reads a time as time.Time's UnmarshalJSON does; null is the zero time.
+func (r *Reader) Time() time.Time {
+	var t time.Time
+	if r.Null() {
+		return t
+	}
+	if r.peek() != '"' {
+		r.fail("want a time string")
+		return t
+	}
+	start := r.i
+	_ = r.String()
+	if r.err != nil {
+		return t
+	}
+	if err := t.UnmarshalJSON(r.b[start:r.i]); err != nil {
+		r.fail("%v", err)
+	}
+	return t
+}
