@@ -10,10 +10,10 @@
 package jsonread
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -176,7 +176,9 @@ func (r *Reader) Skip() {
 	}
 }
 
-// String reads a string; null is "".
+// String reads a string; null is "". A string with an escape or invalid UTF-8 (rare in
+// oshim's files) is decoded by encoding/json, which needs no reflection for it, so
+// every string reads exactly as encoding/json reads it.
 func (r *Reader) String() string {
 	if r.Null() {
 		return ""
@@ -185,127 +187,31 @@ func (r *Reader) String() string {
 		r.fail("want a string")
 		return ""
 	}
-	r.i++
 	start := r.i
-	// The common case, nothing escaped: one copy.
-	for r.i < len(r.b) {
-		c := r.b[r.i]
-		if c == '"' {
-			s := r.b[start:r.i]
-			r.i++
-			if utf8.Valid(s) {
-				return string(s)
-			}
-			return string(decodeUTF8(nil, s))
-		}
-		if c == '\\' || c < 0x20 {
-			break
-		}
-		r.i++
-	}
-	return r.escaped(start)
-}
-
-// escaped finishes a string from start that holds an escape (or a control byte).
-func (r *Reader) escaped(start int) string {
-	out := make([]byte, 0, r.i-start+16)
-	out = decodeUTF8(out, r.b[start:r.i])
-	for r.i < len(r.b) {
-		c := r.b[r.i]
-		switch {
+	plain := true
+	for r.i++; r.i < len(r.b); r.i++ {
+		switch c := r.b[r.i]; {
 		case c == '"':
 			r.i++
-			return string(out)
+			raw := r.b[start:r.i]
+			if plain && utf8.Valid(raw) {
+				return string(raw[1 : len(raw)-1])
+			}
+			var v string
+			if err := json.Unmarshal(raw, &v); err != nil {
+				r.fail("%v", err)
+			}
+			return v
+		case c == '\\':
+			plain = false
+			r.i++ // the escaped byte: a quote there does not end the string
 		case c < 0x20:
 			r.fail("control character in a string")
-			return ""
-		case c != '\\':
-			end := r.i
-			for end < len(r.b) && r.b[end] != '"' && r.b[end] != '\\' && r.b[end] >= 0x20 {
-				end++
-			}
-			out = decodeUTF8(out, r.b[r.i:end])
-			r.i = end
-			continue
-		}
-		if r.i+1 >= len(r.b) {
-			break
-		}
-		e := r.b[r.i+1]
-		r.i += 2
-		switch e {
-		case '"', '\\', '/':
-			out = append(out, e)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			c1, ok := r.hex4()
-			if !ok {
-				return ""
-			}
-			if utf16.IsSurrogate(c1) {
-				// A high surrogate pairs with a \u low one that follows; anything
-				// else is U+FFFD, as encoding/json reads it.
-				if r.i+1 < len(r.b) && r.b[r.i] == '\\' && r.b[r.i+1] == 'u' {
-					save := r.i
-					r.i += 2
-					if c2, ok := r.hex4(); ok {
-						if dec := utf16.DecodeRune(c1, c2); dec != utf8.RuneError {
-							out = utf8.AppendRune(out, dec)
-							continue
-						}
-					}
-					if r.err != nil {
-						return ""
-					}
-					r.i = save
-				}
-				c1 = utf8.RuneError
-			}
-			out = utf8.AppendRune(out, c1)
-		default:
-			r.fail("invalid escape \\%c", e)
 			return ""
 		}
 	}
 	r.fail("unterminated string")
 	return ""
-}
-
-func (r *Reader) hex4() (rune, bool) {
-	if len(r.b)-r.i < 4 {
-		r.fail("short \\u escape")
-		return 0, false
-	}
-	v, err := strconv.ParseUint(string(r.b[r.i:r.i+4]), 16, 16)
-	if err != nil {
-		r.fail("invalid \\u escape")
-		return 0, false
-	}
-	r.i += 4
-	return rune(v), true
-}
-
-// decodeUTF8 appends s with each invalid byte as U+FFFD, as encoding/json reads it.
-func decodeUTF8(out, s []byte) []byte {
-	for len(s) > 0 {
-		c, size := utf8.DecodeRune(s)
-		if c == utf8.RuneError && size == 1 {
-			out = utf8.AppendRune(out, utf8.RuneError)
-		} else {
-			out = append(out, s[:size]...)
-		}
-		s = s[size:]
-	}
-	return out
 }
 
 // number returns the next number's literal, checked against JSON's grammar.
