@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -37,25 +38,54 @@ func (r Runtime) Exec(args []string) error {
 	return nil
 }
 
+// Stop says what becomes of the stop signals an engine sends oshim (SIGINT, SIGTERM,
+// SIGHUP, SIGQUIT) while the runtime runs as its child.
+type Stop int
+
+const (
+	// Relay passes them to the runtime and goes on waiting for it: for a call that lasts
+	// as long as its container (run without --detach), whose exit status the engine
+	// waits for.
+	Relay Stop = iota
+	// Together lets them end oshim as they end any program that does not catch them,
+	// and the kernel then kills the runtime (PR_SET_PDEATHSIG), as it does when an
+	// engine's timeout kills oshim with SIGKILL: for a call that ends once its
+	// container has started (start, run --detach). Catching them would cost such a
+	// call about a millisecond: os/signal starts a thread of its own and hands it each
+	// signal in turn.
+	Together
+)
+
 // Run runs the runtime as a child, for the few calls after which oshim has work to do,
-// relaying the signals an engine sends to stop it. It returns the runtime's exit status.
+// and returns its exit status; stop says what the engine's stop signals do meanwhile.
 // The child inherits oshim's stdio and every descriptor the engine passed without
 // close-on-exec (--preserve-fds), as Exec would. It is started by syscall.ForkExec:
 // os.StartProcess first probes pidfd support with a throwaway child, which costs a
 // container start more than the fork itself.
-func (r Runtime) Run(args []string) (int, error) {
-	pid, err := syscall.ForkExec(r.Path, append([]string{r.Path}, args...), &syscall.ProcAttr{
-		Env: os.Environ(), Files: []uintptr{0, 1, 2},
-	})
+func (r Runtime) Run(args []string, stop Stop) (int, error) {
+	attr := &syscall.ProcAttr{Env: os.Environ(), Files: []uintptr{0, 1, 2}}
+	if stop == Together {
+		// The kernel sends the parent-death signal when the thread that forked the
+		// child ends, not the process: this goroutine keeps its thread until the reap.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		attr.Sys = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	}
+	pid, err := syscall.ForkExec(r.Path, append([]string{r.Path}, args...), attr)
 	if err != nil {
 		return -1, fmt.Errorf("start %s: %w", r.Path, err)
 	}
-	rl := startRelay(pid)
+	var rl *relay
+	if stop == Relay {
+		rl = startRelay(pid)
+	}
 	// Wait for the child's exit without reaping it, stop the relay, then reap: until the
 	// reap its pid cannot name another process, so no relayed signal can reach one.
 	var info unix.Siginfo
 	err = retryEINTR(func() error { return unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil) })
-	rl.childGone()
+	if rl != nil {
+		rl.childGone()
+	}
 	var ws syscall.WaitStatus
 	if werr := retryEINTR(func() error { _, err := syscall.Wait4(pid, &ws, 0, nil); return err }); err == nil {
 		err = werr

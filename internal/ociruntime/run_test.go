@@ -2,6 +2,7 @@ package ociruntime
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -41,27 +42,30 @@ func TestRunStatus(t *testing.T) {
 		{description: "arguments and a preserved descriptor", body: `echo "$@" > ` + out + `; cat /dev/fd/$PRESERVED >> ` + out, want: 0},
 	}
 	for _, tc := range tests {
-		t.Run(tc.description, func(t *testing.T) {
-			// An engine's --preserve-fds descriptor: open without close-on-exec.
-			r, w, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			w.WriteString("preserved\n")
-			w.Close()
-			if _, err := unix.FcntlInt(r.Fd(), unix.F_SETFD, 0); err != nil {
-				t.Fatal(err)
-			}
-			t.Setenv("PRESERVED", strconv.Itoa(int(r.Fd())))
-			got, err := script(t, tc.body).Run([]string{"start", "c1"})
-			if err != nil || got != tc.want {
-				t.Fatalf("Run = %d, %v; want %d", got, err, tc.want)
-			}
-		})
-	}
-	if b, _ := os.ReadFile(out); string(b) != "start c1\npreserved\n" {
-		t.Errorf("the runtime got %q", b)
+		for _, stop := range []Stop{Relay, Together} {
+			t.Run(fmt.Sprintf("%s/stop=%d", tc.description, stop), func(t *testing.T) {
+				// An engine's --preserve-fds descriptor: open without close-on-exec.
+				r, w, err := os.Pipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer r.Close()
+				w.WriteString("preserved\n")
+				w.Close()
+				if _, err := unix.FcntlInt(r.Fd(), unix.F_SETFD, 0); err != nil {
+					t.Fatal(err)
+				}
+				t.Setenv("PRESERVED", strconv.Itoa(int(r.Fd())))
+				os.Remove(out)
+				got, err := script(t, tc.body).Run([]string{"start", "c1"}, stop)
+				if err != nil || got != tc.want {
+					t.Fatalf("Run = %d, %v; want %d", got, err, tc.want)
+				}
+				if b, _ := os.ReadFile(out); strings.Contains(tc.body, out) && string(b) != "start c1\npreserved\n" {
+					t.Errorf("the runtime got %q", b)
+				}
+			})
+		}
 	}
 }
 
@@ -88,25 +92,99 @@ func TestRunRelaysSignals(t *testing.T) {
 			}
 		}
 	}()
-	got, err := rt.Run(nil)
+	got, err := rt.Run(nil, Relay)
 	if err != nil || got != 7 {
 		t.Fatalf("Run = %d, %v; want 7 from the relayed SIGTERM", got, err)
 	}
 }
 
-// envSignalAfterRun makes the test binary run the runtime, then send itself SIGTERM.
-const envSignalAfterRun = "OCIRUNTIME_TEST_SIGNAL_AFTER_RUN"
+const (
+	// envSignalAfterRun makes the test binary run the runtime, then send itself SIGTERM.
+	envSignalAfterRun = "OCIRUNTIME_TEST_SIGNAL_AFTER_RUN"
+	// envRunTogether makes the test binary run the runtime with stop Together.
+	envRunTogether = "OCIRUNTIME_TEST_RUN_TOGETHER"
+)
 
 func TestMain(m *testing.M) {
 	if rt := os.Getenv(envSignalAfterRun); rt != "" {
-		if _, err := (Runtime{Path: rt}).Run(nil); err != nil {
+		if _, err := (Runtime{Path: rt}).Run(nil, Relay); err != nil {
 			os.Exit(3)
 		}
 		syscall.Kill(os.Getpid(), syscall.SIGTERM)
 		time.Sleep(10 * time.Second)
 		os.Exit(4)
 	}
+	if rt := os.Getenv(envRunTogether); rt != "" {
+		code, err := (Runtime{Path: rt}).Run(nil, Together)
+		if err != nil {
+			os.Exit(3)
+		}
+		os.Exit(code)
+	}
 	os.Exit(m.Run())
+}
+
+// With stop Together, a stop signal or SIGKILL ends oshim as it ends a program that
+// does not catch it, and the runtime dies with it: no runtime call outlives the oshim
+// call the engine tracks.
+func TestTogetherEndsTheRuntime(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGKILL} {
+		t.Run(sig.String(), func(t *testing.T) {
+			pidFile := filepath.Join(t.TempDir(), "pid")
+			rt := script(t, "echo $$ > "+pidFile+".tmp && mv "+pidFile+".tmp "+pidFile+"\nexec sleep 30")
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), envRunTogether+"="+rt.Path)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			child := waitPid(t, pidFile)
+			defer syscall.Kill(child, syscall.SIGKILL)
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) {
+				t.Fatalf("oshim ended with %v, want death by %v", err, sig)
+			}
+			if ws := ee.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != sig {
+				t.Fatalf("oshim ended with %v, want death by %v", err, sig)
+			}
+			for deadline := time.Now().Add(10 * time.Second); alive(child); time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("the runtime (pid %d) outlived oshim", child)
+				}
+			}
+		})
+	}
+}
+
+// waitPid waits for a runtime script to write its pid to path.
+func waitPid(t *testing.T, path string) int {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(path); err == nil {
+			pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			return pid
+		}
+	}
+	t.Fatalf("the runtime did not start (no %s)", path)
+	return 0
+}
+
+// alive says whether pid is a process that has not exited: a zombie has.
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command's closing parenthesis.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }
 
 // Once the runtime is gone, a SIGTERM ends oshim as it would any program that does not
@@ -127,7 +205,7 @@ func TestSignalAfterRunEndsOshim(t *testing.T) {
 }
 
 func TestRunMissingRuntime(t *testing.T) {
-	if _, err := (Runtime{Path: "/nonexistent/rt"}).Run(nil); err == nil || !strings.Contains(err.Error(), "/nonexistent/rt") {
+	if _, err := (Runtime{Path: "/nonexistent/rt"}).Run(nil, Together); err == nil || !strings.Contains(err.Error(), "/nonexistent/rt") {
 		t.Fatalf("err = %v, want one naming the runtime", err)
 	}
 }

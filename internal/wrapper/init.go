@@ -6,6 +6,7 @@ import (
 
 	"github.com/oshim/oshim/internal/admit"
 	"github.com/oshim/oshim/internal/initdir"
+	"github.com/oshim/oshim/internal/ociruntime"
 	"github.com/oshim/oshim/internal/records"
 )
 
@@ -20,7 +21,10 @@ const resultWait = 15 * time.Second
 // call end only after the report arrived, so nothing can exec into the container
 // before it. A container whose contract lent its init a capability must hold oshim's
 // own init's word that the loan is gone: without an ok report the container is killed
-// and the call fails, whatever ran in the init's place.
+// and the call fails, whatever ran in the init's place. Only a run that lasts as long
+// as its container passes the engine's stop signals on to the runtime; a start that
+// the engine kills or stops ends at once and takes the runtime's start with it, as
+// it would the runtime called directly, and the record then keeps no verdict.
 func (w *Wrapper) startCollecting(rec *records.Container) (int, error) {
 	dir, err := w.Store.InitDir(rec.Root, rec.ID)
 	if err != nil {
@@ -34,11 +38,16 @@ func (w *Wrapper) startCollecting(rec *records.Container) (int, error) {
 	// stop the container as soon as the report is missing or bad.
 	verdict := make(chan error, 1)
 	go func() { verdict <- w.collect(rec, col) }()
-	code, err := w.Runtime.Run(w.Args)
+	untilExit := w.Inv.Command == "run" && !w.Inv.Detach
+	stop := ociruntime.Together
+	if untilExit {
+		stop = ociruntime.Relay
+	}
+	code, err := w.Runtime.Run(w.Args, stop)
 	if err != nil {
 		return code, err
 	}
-	if (w.Inv.Command == "run" && !w.Inv.Detach) || code != 0 {
+	if untilExit || code != 0 {
 		// The container has exited, or never started: whatever the init sent is
 		// already in the pipe, and nothing more will arrive.
 		col.StopWaiting()

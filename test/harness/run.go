@@ -72,6 +72,14 @@ func outputFiles(t testing.TB, dir string) (stdout, stderr *os.File) {
 	return stdout, stderr
 }
 
+// Command is the command Run runs for argv, not started: for a test that signals it
+// while it runs. The wrapper execs argv, so the process is argv[0]'s own.
+func Command(ctx context.Context, env []string, argv ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "unshare", append([]string{"-m", "sh", "-c", wrapper, "sh"}, argv...)...)
+	cmd.Env = append(environ(), env...)
+	return cmd
+}
+
 // run starts argv with the given output files, which it closes; their
 // contents are read back by name.
 func run(t testing.TB, env []string, stdout, stderr *os.File, argv []string) Result {
@@ -83,8 +91,7 @@ func run(t testing.TB, env []string, stdout, stderr *os.File, argv []string) Res
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), RunTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "unshare", append([]string{"-m", "sh", "-c", wrapper, "sh"}, argv...)...)
-	cmd.Env = append(environ(), env...)
+	cmd := Command(ctx, env, argv...)
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr
 

@@ -57,7 +57,7 @@ func run(runtime string, args []string) int {
 		fmt.Fprintf(os.Stderr, "restorespec: %v\n", err)
 		return 2
 	}
-	code, err := rt.Run(args)
+	code, err := rt.Run(args, ociruntime.Relay)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "restorespec: %v\n", err)
 		return 2
