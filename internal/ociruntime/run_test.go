@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/oshim/oshim/test/harness"
 )
 
 // script writes an executable shell script and returns it as a runtime.
@@ -150,7 +152,7 @@ func TestTogetherEndsTheRuntime(t *testing.T) {
 			if ws := ee.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != sig {
 				t.Fatalf("oshim ended with %v, want death by %v", err, sig)
 			}
-			for deadline := time.Now().Add(10 * time.Second); alive(child); time.Sleep(10 * time.Millisecond) {
+			for deadline := time.Now().Add(10 * time.Second); harness.Running(child); time.Sleep(10 * time.Millisecond) {
 				if time.Now().After(deadline) {
 					t.Fatalf("the runtime (pid %d) outlived oshim", child)
 				}
@@ -173,18 +175,6 @@ func waitPid(t *testing.T, path string) int {
 	}
 	t.Fatalf("the runtime did not start (no %s)", path)
 	return 0
-}
-
-// alive says whether pid is a process that has not exited: a zombie has.
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	// The state follows the command's closing parenthesis.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }
 
 // Once the runtime is gone, a SIGTERM ends oshim as it would any program that does not

@@ -48,7 +48,7 @@ func TestKilledStartTakesTheRuntime(t *testing.T) {
 				if !errors.As(err, &ee) || !ee.Sys().(syscall.WaitStatus).Signaled() || ee.Sys().(syscall.WaitStatus).Signal() != sig {
 					t.Fatalf("oshim start ended with %v, want death by %v", err, sig)
 				}
-				for deadline := time.Now().Add(10 * time.Second); running(child); time.Sleep(10 * time.Millisecond) {
+				for deadline := time.Now().Add(10 * time.Second); harness.Running(child); time.Sleep(10 * time.Millisecond) {
 					if time.Now().After(deadline) {
 						t.Fatalf("%s start (pid %d) outlived oshim start", rt, child)
 					}
@@ -122,15 +122,4 @@ func waitChild(t *testing.T, parent int) int {
 	}
 	t.Fatalf("oshim (pid %d) started no runtime", parent)
 	return 0
-}
-
-// running says whether pid is a process that has not exited (a zombie has).
-func running(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	return len(f) > 0 && f[0] != "Z"
 }

@@ -1,7 +1,9 @@
 package harness
 
 import (
+	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/oshim/oshim/test/procstatus"
@@ -16,6 +18,18 @@ func ProcStatus(t testing.TB, pid int) procstatus.Status {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// Running says whether process pid exists and has not exited: a zombie has.
+func Running(pid int) bool {
+	b, err := os.ReadFile("/proc/" + itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// The state follows the command, whose parentheses may enclose anything.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	return len(f) > 0 && f[0] != "Z"
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
