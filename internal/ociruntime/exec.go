@@ -47,13 +47,16 @@ const (
 	// as long as its container (run without --detach), whose exit status the engine
 	// waits for.
 	Relay Stop = iota
-	// Together lets them end oshim as they end any program that does not catch them,
-	// and the kernel then kills the runtime (PR_SET_PDEATHSIG), as it does when an
-	// engine's timeout kills oshim with SIGKILL: for a call that ends once its
-	// container has started (start, run --detach). Catching them would cost such a
-	// call about a millisecond: os/signal starts a thread of its own and hands it each
-	// signal in turn.
-	Together
+	// Finish ignores them from the fork to the end of the process, so the call does
+	// what it must after the runtime (collect the init's report, and kill a container
+	// that holds a loan without an ok report) however the engine signals: for a call
+	// that ends once its container has started (start, run --detach), a few
+	// milliseconds. Only SIGKILL ends it early, and the kernel then kills the runtime
+	// with it (PR_SET_PDEATHSIG), as it would have ended the runtime called directly.
+	// Catching the signals instead would cost such a call about a millisecond: os/signal
+	// starts a thread of its own and hands it each signal in turn; ignoring them costs
+	// a system call each.
+	Finish
 )
 
 // Run runs the runtime as a child, for the few calls after which oshim has work to do,
@@ -64,7 +67,7 @@ const (
 // container start more than the fork itself.
 func (r Runtime) Run(args []string, stop Stop) (int, error) {
 	attr := &syscall.ProcAttr{Env: os.Environ(), Files: []uintptr{0, 1, 2}}
-	if stop == Together {
+	if stop == Finish {
 		// The kernel sends the parent-death signal when the thread that forked the
 		// child ends, not the process: this goroutine keeps its thread until the reap.
 		runtime.LockOSThread()
@@ -74,6 +77,11 @@ func (r Runtime) Run(args []string, stop Stop) (int, error) {
 	pid, err := syscall.ForkExec(r.Path, append([]string{r.Path}, args...), attr)
 	if err != nil {
 		return -1, fmt.Errorf("start %s: %w", r.Path, err)
+	}
+	if stop == Finish {
+		// After the fork: an ignored signal stays ignored across execve, and the
+		// runtime must keep the default actions.
+		signal.Ignore(stopSignals...)
 	}
 	var rl *relay
 	if stop == Relay {
@@ -108,10 +116,10 @@ func retryEINTR(f func() error) error {
 	}
 }
 
-// relayed are the signals an engine, or a terminal, sends to stop a runtime call.
-var relayed = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+// stopSignals are the signals an engine, or a terminal, sends to stop a runtime call.
+var stopSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
 
-// relay passes the relayed signals oshim receives to its runtime child while the child
+// relay passes the stop signals oshim receives to its runtime child while the child
 // runs; once the child is gone, such a signal ends oshim as it would without a relay.
 type relay struct {
 	mu   sync.Mutex
@@ -125,13 +133,13 @@ type relay struct {
 // delaying the runtime's start. A signal in that moment ends oshim, as it does before
 // the fork, and as SIGKILL from an engine's timeout does at any point.
 func startRelay(pid int) *relay {
-	rl := &relay{pid: pid, sigs: make(chan os.Signal, len(relayed))}
+	rl := &relay{pid: pid, sigs: make(chan os.Signal, len(stopSignals))}
 	go rl.loop()
 	return rl
 }
 
 func (rl *relay) loop() {
-	signal.Notify(rl.sigs, relayed...)
+	signal.Notify(rl.sigs, stopSignals...)
 	for s := range rl.sigs {
 		sig := s.(syscall.Signal)
 		rl.mu.Lock()

@@ -44,7 +44,7 @@ func TestRunStatus(t *testing.T) {
 		{description: "arguments and a preserved descriptor", body: `echo "$@" > ` + out + `; cat /dev/fd/$PRESERVED >> ` + out, want: 0},
 	}
 	for _, tc := range tests {
-		for _, stop := range []Stop{Relay, Together} {
+		for _, stop := range []Stop{Relay, Finish} {
 			t.Run(fmt.Sprintf("%s/stop=%d", tc.description, stop), func(t *testing.T) {
 				// An engine's --preserve-fds descriptor: open without close-on-exec.
 				r, w, err := os.Pipe()
@@ -103,8 +103,9 @@ func TestRunRelaysSignals(t *testing.T) {
 const (
 	// envSignalAfterRun makes the test binary run the runtime, then send itself SIGTERM.
 	envSignalAfterRun = "OCIRUNTIME_TEST_SIGNAL_AFTER_RUN"
-	// envRunTogether makes the test binary run the runtime with stop Together.
-	envRunTogether = "OCIRUNTIME_TEST_RUN_TOGETHER"
+	// envRunFinish makes the test binary run the runtime with stop Finish and exit
+	// with its status.
+	envRunFinish = "OCIRUNTIME_TEST_RUN_FINISH"
 )
 
 func TestMain(m *testing.M) {
@@ -116,8 +117,8 @@ func TestMain(m *testing.M) {
 		time.Sleep(10 * time.Second)
 		os.Exit(4)
 	}
-	if rt := os.Getenv(envRunTogether); rt != "" {
-		code, err := (Runtime{Path: rt}).Run(nil, Together)
+	if rt := os.Getenv(envRunFinish); rt != "" {
+		code, err := (Runtime{Path: rt}).Run(nil, Finish)
 		if err != nil {
 			os.Exit(3)
 		}
@@ -126,38 +127,60 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// With stop Together, a stop signal or SIGKILL ends oshim as it ends a program that
-// does not catch it, and the runtime dies with it: no runtime call outlives the oshim
-// call the engine tracks.
-func TestTogetherEndsTheRuntime(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGKILL} {
-		t.Run(sig.String(), func(t *testing.T) {
-			pidFile := filepath.Join(t.TempDir(), "pid")
-			rt := script(t, "echo $$ > "+pidFile+".tmp && mv "+pidFile+".tmp "+pidFile+"\nexec sleep 30")
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), envRunTogether+"="+rt.Path)
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			child := waitPid(t, pidFile)
-			defer syscall.Kill(child, syscall.SIGKILL)
-			if err := cmd.Process.Signal(sig); err != nil {
-				t.Fatal(err)
-			}
-			err := cmd.Wait()
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) {
-				t.Fatalf("oshim ended with %v, want death by %v", err, sig)
-			}
-			if ws := ee.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != sig {
-				t.Fatalf("oshim ended with %v, want death by %v", err, sig)
-			}
-			for deadline := time.Now().Add(10 * time.Second); harness.Running(child); time.Sleep(10 * time.Millisecond) {
-				if time.Now().After(deadline) {
-					t.Fatalf("the runtime (pid %d) outlived oshim", child)
-				}
-			}
-		})
+// startFinish starts the test binary running the runtime script body with stop
+// Finish, and returns it once the script has written its pid and the stop signals
+// are ignored.
+func startFinish(t *testing.T, body string) (cmd *exec.Cmd, child int) {
+	t.Helper()
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	rt := script(t, "echo $$ > "+pidFile+".tmp && mv "+pidFile+".tmp "+pidFile+"\n"+body)
+	cmd = exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envRunFinish+"="+rt.Path)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	child = waitPid(t, pidFile)
+	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	for deadline := time.Now().Add(10 * time.Second); !harness.SignalIgnored(t, cmd.Process.Pid, syscall.SIGTERM); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("oshim does not ignore SIGTERM")
+		}
+	}
+	return cmd, child
+}
+
+// With stop Finish, the stop signals do not stop the call: the runtime runs to its
+// end, untouched, and Run returns its status.
+func TestFinishIgnoresStopSignals(t *testing.T) {
+	release := filepath.Join(t.TempDir(), "release")
+	cmd, _ := startFinish(t, "while [ ! -e "+release+" ]; do sleep 0.01; done\nexit 5")
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT} {
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(release, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 5 {
+		t.Fatalf("oshim ended with %v, want the runtime's exit status 5", err)
+	}
+}
+
+// With stop Finish, SIGKILL ends oshim and the kernel kills the runtime with it: no
+// runtime call outlives the oshim call the engine tracks.
+func TestFinishKillTakesTheRuntime(t *testing.T) {
+	cmd, child := startFinish(t, "exec sleep 30")
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	for deadline := time.Now().Add(10 * time.Second); harness.Running(child); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the runtime (pid %d) outlived oshim", child)
+		}
 	}
 }
 
@@ -195,7 +218,7 @@ func TestSignalAfterRunEndsOshim(t *testing.T) {
 }
 
 func TestRunMissingRuntime(t *testing.T) {
-	if _, err := (Runtime{Path: "/nonexistent/rt"}).Run(nil, Together); err == nil || !strings.Contains(err.Error(), "/nonexistent/rt") {
+	if _, err := (Runtime{Path: "/nonexistent/rt"}).Run(nil, Finish); err == nil || !strings.Contains(err.Error(), "/nonexistent/rt") {
 		t.Fatalf("err = %v, want one naming the runtime", err)
 	}
 }

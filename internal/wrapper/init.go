@@ -22,9 +22,9 @@ const resultWait = 15 * time.Second
 // before it. A container whose contract lent its init a capability must hold oshim's
 // own init's word that the loan is gone: without an ok report the container is killed
 // and the call fails, whatever ran in the init's place. Only a run that lasts as long
-// as its container passes the engine's stop signals on to the runtime; a start that
-// the engine kills or stops ends at once and takes the runtime's start with it, as
-// it would the runtime called directly, and the record then keeps no verdict.
+// as its container passes the engine's stop signals on to the runtime; a start ignores
+// them and finishes, and one that the engine kills with SIGKILL takes the runtime's
+// start with it.
 func (w *Wrapper) startCollecting(rec *records.Container) (int, error) {
 	dir, err := w.Store.InitDir(rec.Root, rec.ID)
 	if err != nil {
@@ -39,7 +39,7 @@ func (w *Wrapper) startCollecting(rec *records.Container) (int, error) {
 	verdict := make(chan error, 1)
 	go func() { verdict <- w.collect(rec, col) }()
 	untilExit := w.Inv.Command == "run" && !w.Inv.Detach
-	stop := ociruntime.Together
+	stop := ociruntime.Finish
 	if untilExit {
 		stop = ociruntime.Relay
 	}

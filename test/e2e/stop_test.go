@@ -7,7 +7,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,70 +20,111 @@ import (
 	"github.com/oshim/oshim/test/harness"
 )
 
-// TestKilledStartTakesTheRuntime: an engine whose timeout kills a start (SIGKILL), or
-// that stops it (SIGTERM), ends oshim by that signal, and the runtime's start dies
-// with it, as the runtime would had the engine called it directly: no runtime call
-// outlives the call the engine tracks.
-func TestKilledStartTakesTheRuntime(t *testing.T) {
-	for _, rt := range runtimes {
-		for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM} {
-			t.Run(rt+"/"+sig.String(), func(t *testing.T) {
-				t.Parallel()
-				oshim := harness.Oshim(t)
-				b := capdumpBundle(t, rt)
-				env := initEnv(t, b, clearContract())
-				createHeld(t, b, env, oshim)
-
-				start := harness.Command(context.Background(), env, b.Argv(oshim, "start", b.ID)...)
-				if err := start.Start(); err != nil {
-					t.Fatal(err)
-				}
-				child := waitChild(t, start.Process.Pid)
-				if err := start.Process.Signal(sig); err != nil {
-					t.Fatal(err)
-				}
-				err := start.Wait()
-				var ee *exec.ExitError
-				if !errors.As(err, &ee) || !ee.Sys().(syscall.WaitStatus).Signaled() || ee.Sys().(syscall.WaitStatus).Signal() != sig {
-					t.Fatalf("oshim start ended with %v, want death by %v", err, sig)
-				}
-				for deadline := time.Now().Add(10 * time.Second); harness.Running(child); time.Sleep(10 * time.Millisecond) {
-					if time.Now().After(deadline) {
-						t.Fatalf("%s start (pid %d) outlived oshim start", rt, child)
-					}
-				}
-			})
+// startHeld starts `oshim start` of a cleared container whose runtime start is held
+// (see createHeld), and returns it with its runtime child once oshim ignores the stop
+// signals.
+func startHeld(t *testing.T, rt string) (s heldStart) {
+	t.Helper()
+	s.oshim = harness.Oshim(t)
+	s.b = capdumpBundle(t, rt)
+	s.env = initEnv(t, s.b, clearContract())
+	s.release = createHeld(t, s.b, s.env, s.oshim)
+	s.cmd = harness.Command(context.Background(), s.env, s.b.Argv(s.oshim, "start", s.b.ID)...)
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s.runtime = waitChild(t, s.cmd.Process.Pid)
+	for deadline := time.Now().Add(10 * time.Second); !harness.SignalIgnored(t, s.cmd.Process.Pid, syscall.SIGTERM); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("oshim start does not ignore SIGTERM")
 		}
+	}
+	return s
+}
+
+type heldStart struct {
+	oshim   string
+	b       *harness.Bundle
+	env     []string
+	release func()
+	cmd     *exec.Cmd // oshim start
+	runtime int       // the runtime's start, oshim's child
+}
+
+// TestStartFinishesDespiteStopSignals: an engine's stop signals do not interrupt a
+// start: it finishes, collects the init's report and records its verdict, so no
+// container starts past oshim's check because the engine signalled the call.
+func TestStartFinishesDespiteStopSignals(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			s := startHeld(t, rt)
+			for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT} {
+				if err := s.cmd.Process.Signal(sig); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !harness.Running(s.runtime) {
+				t.Fatalf("%s start (pid %d) was stopped", rt, s.runtime)
+			}
+			s.release()
+			if err := s.cmd.Wait(); err != nil {
+				t.Fatalf("oshim start ended with %v, want success", err)
+			}
+			r := harness.RunOK(t, s.env, s.b.Argv(s.oshim, "state", s.b.ID)...)
+			if !strings.Contains(r.Stdout, `"io.oshim.result": "ok: bnd=none`) {
+				t.Errorf("oshim state lacks the init's ok result:\n%s", r.Stdout)
+			}
+		})
 	}
 }
 
-// createHeld creates the container through oshim so that the runtime's start of it
-// blocks until the test ends. crun runs poststart hooks in start, so a hook that sleeps
-// holds it; runc 1.1 runs them in create, and its start instead waits for the
-// container's init to answer on the exec FIFO, which a stopped init never does.
-func createHeld(t *testing.T, b *harness.Bundle, env []string, oshim string) {
-	t.Helper()
-	hookPid := filepath.Join(t.TempDir(), "hook.pid")
-	if filepath.Base(b.Runtime) == "crun" {
-		b.Jq(t, `.hooks.poststart = [{path: "/bin/sh", args: ["sh", "-c", $s]}]`, "--arg", "s",
-			fmt.Sprintf("echo $$ > %[1]s.tmp && mv %[1]s.tmp %[1]s && exec sleep 60", hookPid))
-		t.Cleanup(func() {
-			if b, err := os.ReadFile(hookPid); err == nil {
-				if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-					syscall.Kill(pid, syscall.SIGKILL)
+// TestKilledStartTakesTheRuntime: an engine whose timeout kills a start with SIGKILL
+// kills the runtime's start with it, as it would have killed the runtime called
+// directly: no runtime call outlives the call the engine tracks.
+func TestKilledStartTakesTheRuntime(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			s := startHeld(t, rt)
+			if err := s.cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			s.cmd.Wait()
+			for deadline := time.Now().Add(10 * time.Second); harness.Running(s.runtime); time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%s start (pid %d) outlived oshim start", rt, s.runtime)
 				}
 			}
 		})
 	}
-	harness.RunOK(t, env, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
+}
+
+// createHeld creates the container through oshim so that the runtime's start of it
+// blocks until release is called (or the test ends). crun runs poststart hooks in
+// start, so a hook that waits holds it; runc 1.1 runs them in create, and its start
+// instead waits for the container's init to answer on the exec FIFO, which a stopped
+// init does only once it is continued.
+func createHeld(t *testing.T, b *harness.Bundle, env []string, oshim string) (release func()) {
+	t.Helper()
 	if filepath.Base(b.Runtime) == "runc" {
+		harness.RunOK(t, env, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
 		pid := statePid(t, b)
 		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 			t.Fatal(err)
 		}
+		release = func() { syscall.Kill(pid, syscall.SIGCONT) }
 		// Before the bundle's cleanup deletes the container.
-		t.Cleanup(func() { syscall.Kill(pid, syscall.SIGCONT) })
+		t.Cleanup(release)
+		return release
 	}
+	gate := filepath.Join(t.TempDir(), "release")
+	b.Jq(t, `.hooks.poststart = [{path: "/bin/sh", args: ["sh", "-c", $s]}]`, "--arg", "s",
+		fmt.Sprintf("while [ ! -e %s ]; do sleep 0.02; done", gate))
+	release = func() { os.WriteFile(gate, nil, 0o644) }
+	t.Cleanup(release)
+	harness.RunOK(t, env, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
+	return release
 }
 
 // statePid is the pid the runtime's state gives the container.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/oshim/oshim/test/procstatus"
@@ -30,6 +31,27 @@ func Running(pid int) bool {
 	s := string(b)
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	return len(f) > 0 && f[0] != "Z"
+}
+
+// SignalIgnored says whether process pid ignores sig, from the SigIgn mask of its
+// status; a missing process fails the test.
+func SignalIgnored(t testing.TB, pid int, sig syscall.Signal) bool {
+	t.Helper()
+	b, err := os.ReadFile("/proc/" + itoa(pid) + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if mask, ok := strings.CutPrefix(line, "SigIgn:"); ok {
+			m, err := strconv.ParseUint(strings.TrimSpace(mask), 16, 64)
+			if err != nil {
+				t.Fatalf("SigIgn %q: %v", mask, err)
+			}
+			return m&(1<<(uint(sig)-1)) != 0
+		}
+	}
+	t.Fatalf("no SigIgn in the status of %d", pid)
+	return false
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
