@@ -2,7 +2,6 @@ package ociruntime
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -44,8 +43,8 @@ func TestRunStatus(t *testing.T) {
 		{description: "arguments and a preserved descriptor", body: `echo "$@" > ` + out + `; cat /dev/fd/$PRESERVED >> ` + out, want: 0},
 	}
 	for _, tc := range tests {
-		for _, stop := range []Stop{Relay, Finish} {
-			t.Run(fmt.Sprintf("%s/stop=%d", tc.description, stop), func(t *testing.T) {
+		for stop, name := range map[Stop]string{Relay: "relay", Finish: "finish"} {
+			t.Run(tc.description+"/"+name, func(t *testing.T) {
 				// An engine's --preserve-fds descriptor: open without close-on-exec.
 				r, w, err := os.Pipe()
 				if err != nil {
