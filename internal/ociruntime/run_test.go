@@ -72,16 +72,18 @@ func TestRunStatus(t *testing.T) {
 
 // A SIGTERM the engine sends oshim reaches the runtime, whose status Run returns. The
 // relay starts catching while the runtime runs, so the signal is sent until it lands;
-// the test's own handler keeps the earlier ones from ending the test.
+// the test's own handler keeps the earlier ones from ending the test. It stays
+// registered for the rest of the test binary: a SIGTERM still on its way when Run
+// returns reaches the relay with its child gone, and the relay raises it again, which
+// must not end the test binary.
 func TestRunRelaysSignals(t *testing.T) {
 	mine := make(chan os.Signal, 1)
 	signal.Notify(mine, syscall.SIGTERM)
-	defer signal.Stop(mine)
 	ready := filepath.Join(t.TempDir(), "ready")
 	rt := script(t, "trap 'exit 7' TERM\ntouch "+ready+"\nwhile :; do sleep 0.05; done")
-	done := make(chan struct{})
-	defer close(done)
+	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(stopped)
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			select {
 			case <-done:
@@ -94,6 +96,8 @@ func TestRunRelaysSignals(t *testing.T) {
 		}
 	}()
 	got, err := rt.Run(nil, Relay)
+	close(done)
+	<-stopped
 	if err != nil || got != 7 {
 		t.Fatalf("Run = %d, %v; want 7 from the relayed SIGTERM", got, err)
 	}
