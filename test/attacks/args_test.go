@@ -54,7 +54,7 @@ func TestRelativeConfig(t *testing.T) {
 			}
 			harness.RunOK(t, env, b.Argv(oshim, "start", b.ID)...)
 			st := harness.RunOK(t, env, b.Argv(oshim, "state", b.ID)...)
-			pid := statePid(t, st.Stdout)
+			pid := harness.StatePid(t, st.Stdout)
 			waitWorkload(t, pid)
 			wantCleared(t, "main process", harness.ProcStatus(t, pid), procstatus.Status{Eff: specCaps, Prm: specCaps, Inh: specCaps, Amb: specCaps})
 		})

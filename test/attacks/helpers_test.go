@@ -1,7 +1,6 @@
 package attacks
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -106,18 +105,6 @@ func started(t *testing.T, env []string, b *harness.Bundle) (*harness.Container,
 	c := harness.Start(t, env, harness.Oshim(t), b)
 	c.WaitOutput(t, "\n")
 	return c, harness.ProcStatus(t, c.Pid)
-}
-
-// statePid reads the pid from a runtime's state output.
-func statePid(t *testing.T, state string) int {
-	t.Helper()
-	var s struct {
-		Pid int `json:"pid"`
-	}
-	if err := json.Unmarshal([]byte(state), &s); err != nil || s.Pid <= 0 {
-		t.Fatalf("state %q: %v", state, err)
-	}
-	return s.Pid
 }
 
 // waitWorkload waits until the container's first process is the workload, no longer

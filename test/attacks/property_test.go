@@ -105,7 +105,7 @@ func TestContainmentSample(t *testing.T) {
 					return
 				}
 				ran.Add(1)
-				pid := statePid(t, st.Stdout)
+				pid := harness.StatePid(t, st.Stdout)
 				waitWorkload(t, pid)
 				got := harness.ProcStatus(t, pid)
 				var granted procstatus.Mask

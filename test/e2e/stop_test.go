@@ -6,7 +6,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -109,7 +108,7 @@ func createHeld(t *testing.T, b *harness.Bundle, env []string, oshim string) (re
 	t.Helper()
 	if filepath.Base(b.Runtime) == "runc" {
 		harness.RunOK(t, env, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
-		pid := statePid(t, b)
+		pid := harness.StatePid(t, harness.RunOK(t, nil, b.Argv(b.Runtime, "state", b.ID)...).Stdout)
 		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 			t.Fatal(err)
 		}
@@ -125,19 +124,6 @@ func createHeld(t *testing.T, b *harness.Bundle, env []string, oshim string) (re
 	t.Cleanup(release)
 	harness.RunOK(t, env, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
 	return release
-}
-
-// statePid is the pid the runtime's state gives the container.
-func statePid(t *testing.T, b *harness.Bundle) int {
-	t.Helper()
-	var state struct {
-		Pid int `json:"pid"`
-	}
-	out := harness.RunOK(t, nil, b.Argv(b.Runtime, "state", b.ID)...).Stdout
-	if err := json.Unmarshal([]byte(out), &state); err != nil || state.Pid <= 0 {
-		t.Fatalf("state %s: pid %d, %v", out, state.Pid, err)
-	}
-	return state.Pid
 }
 
 // waitChild waits for process parent to have a child, the runtime it runs, and

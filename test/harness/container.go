@@ -35,18 +35,21 @@ func Start(t testing.TB, env []string, bin string, b *Bundle) *Container {
 		t.Fatalf("create %s: exit status %d", b.ID, r.Code)
 	}
 	RunOK(t, env, b.Argv(bin, "start", b.ID)...)
-	r := RunOK(t, env, b.Argv(bin, "state", b.ID)...)
-	var state struct {
+	c.Pid = StatePid(t, RunOK(t, env, b.Argv(bin, "state", b.ID)...).Stdout)
+	return c
+}
+
+// StatePid reads the container's pid from a runtime's (or oshim's) state output; a
+// missing or unreadable pid fails the test.
+func StatePid(t testing.TB, state string) int {
+	t.Helper()
+	var s struct {
 		Pid int `json:"pid"`
 	}
-	if err := json.Unmarshal([]byte(r.Stdout), &state); err != nil {
-		t.Fatalf("state %s: %v", b.ID, err)
+	if err := json.Unmarshal([]byte(state), &s); err != nil || s.Pid <= 0 {
+		t.Fatalf("state %q: pid %d, %v", state, s.Pid, err)
 	}
-	if state.Pid <= 0 {
-		t.Fatalf("state %s: pid %d", b.ID, state.Pid)
-	}
-	c.Pid = state.Pid
-	return c
+	return s.Pid
 }
 
 // Output returns what the container (and its create command) wrote so far.
