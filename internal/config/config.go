@@ -13,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/oshim/oshim/internal/contract"
+	"github.com/oshim/oshim/internal/smallfile"
 )
 
 // DefaultPath is where the admin config lives; env OSHIM_CONFIG points elsewhere.
@@ -122,7 +123,7 @@ func (s Source) Load() (*Config, error) {
 // calls that apply contracts, and no other: an engine can still stop and delete its
 // containers while the admin mends the file.
 func (s Source) LoadSettings() (*Config, error) {
-	data, err := readLimited(s.Path)
+	data, _, err := smallfile.Read(s.Path, MaxSize)
 	if errors.Is(err, os.ErrNotExist) {
 		if s.Origin != "" {
 			return nil, s.missing()
@@ -160,29 +161,6 @@ func (s Source) missing() error {
 			EnvPath, s.Path, fs.ErrNotExist, EnvPath, DefaultPath)
 	}
 	return fmt.Errorf("%s %s: no such config file (%w)", s.Origin, s.Path, fs.ErrNotExist)
-}
-
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open config: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("stat config %s: %w", path, err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("config %s: not a regular file", path)
-	}
-	if st.Size() > MaxSize {
-		return nil, fmt.Errorf("config %s: %d bytes is over the %d byte limit", path, st.Size(), MaxSize)
-	}
-	data := make([]byte, st.Size())
-	if _, err := f.ReadAt(data, 0); err != nil && st.Size() > 0 {
-		return nil, fmt.Errorf("read config %s: %w", path, err)
-	}
-	return data, nil
 }
 
 // Parse decodes and validates config text, contracts included.

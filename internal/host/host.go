@@ -5,12 +5,13 @@
 package host
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/oshim/oshim/internal/smallfile"
 )
 
 // Facts are the host facts one oshim process acts on.
@@ -66,14 +67,12 @@ func outerUID(mapFile string, uid int) int {
 	if uid < 0 {
 		return uid
 	}
-	f, err := os.Open(mapFile)
+	data, _, err := smallfile.Read(mapFile, 64<<10)
 	if err != nil {
 		return uid
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
+	for line := range strings.Lines(string(data)) {
+		fields := strings.Fields(line)
 		if len(fields) != 3 {
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/oshim/oshim/internal/atomicfile"
+	"github.com/oshim/oshim/internal/smallfile"
 )
 
 // Store keeps one directory per contracted container under a run directory. Container
@@ -58,6 +59,10 @@ func checkOwnDir(dir string) error {
 }
 
 const recordFile = "container.json"
+
+// maxRecordSize bounds what Load reads: a record is a few hundred bytes, and one that
+// is not is not oshim's.
+const maxRecordSize = 1 << 20
 
 // ContainerDir is the directory of one container's files.
 func (s Store) ContainerDir(root, id string) (string, error) {
@@ -156,12 +161,12 @@ func (s Store) Load(root, id string) (c *Container, found bool, err error) {
 		return nil, false, err
 	}
 	p := filepath.Join(dir, recordFile)
-	data, err := os.ReadFile(p)
+	data, _, err := smallfile.Read(p, maxRecordSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", p, err)
+		return nil, false, err
 	}
 	c = &Container{}
 	if err := c.UnmarshalJSON(data); err != nil {

@@ -22,13 +22,11 @@ func Evaluate(set *contract.Set, o *spec.Object) (pl *Plan, proc *specs.Process,
 	if set.Len() == 0 {
 		return nil, nil, nil
 	}
-	var head struct {
-		Args []string `json:"args"`
-	}
-	if _, err := o.Lookup(&head, "process"); err != nil {
+	args, err := spec.ProcessArgs(o, "process")
+	if err != nil {
 		return nil, nil, err
 	}
-	arg0 := WorkloadArg0(head.Args)
+	arg0 := WorkloadArg0(args)
 	if arg0 == "" {
 		return nil, nil, nil
 	}

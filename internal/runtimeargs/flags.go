@@ -14,8 +14,10 @@ const (
 	optionalValue
 )
 
-// flagSet maps every spelling of a flag ("bundle", "b") to its canonical name and arity.
-type flagSet map[string]flagSpec
+// flagSet is one command's flags, as groups of definitions. It is searched, not
+// indexed: every oshim call parses its arguments once, and a few dozen string
+// comparisons cost less than building a map of every spelling on each call.
+type flagSet [][]flagDef
 
 type flagSpec struct {
 	name  string
@@ -29,16 +31,18 @@ type flagDef struct {
 
 func def(a arity, names ...string) flagDef { return flagDef{names: names, arity: a} }
 
-func newFlagSet(groups ...[]flagDef) flagSet {
-	fs := flagSet{}
-	for _, g := range groups {
+// find returns the definition of the flag spelt name ("bundle", "b").
+func (fs flagSet) find(name string) (flagSpec, bool) {
+	for _, g := range fs {
 		for _, d := range g {
 			for _, n := range d.names {
-				fs[n] = flagSpec{name: d.names[0], arity: d.arity}
+				if n == name {
+					return flagSpec{name: d.names[0], arity: d.arity}, true
+				}
 			}
 		}
 	}
-	return fs
+	return flagSpec{}, false
 }
 
 // The flags of runc 1.1 (urfave/cli) and crun 1.8 (argp), by command, as their
@@ -110,23 +114,22 @@ type tables struct {
 	config bool
 }
 
-// tablesOf builds one runtime's tables when a call needs them: every oshim call parses
-// its arguments, and most need one dialect's.
+// tablesOf returns one runtime's tables.
 func tablesOf(d Dialect) tables {
 	if d == Crun {
 		return tables{
-			global: newFlagSet(globalCommon, globalCrun),
-			create: newFlagSet(createCommon, createCrun),
-			run:    newFlagSet(createCommon, createCrun, runCommon),
-			exec:   newFlagSet(execCommon, execCrun),
+			global: flagSet{globalCommon, globalCrun},
+			create: flagSet{createCommon, createCrun},
+			run:    flagSet{createCommon, createCrun, runCommon},
+			exec:   flagSet{execCommon, execCrun},
 			config: true,
 		}
 	}
 	return tables{
-		global: newFlagSet(globalCommon, globalRunc),
-		create: newFlagSet(createCommon, createRunc),
-		run:    newFlagSet(createCommon, createRunc, runCommon, runRunc),
-		exec:   newFlagSet(execCommon, execRunc),
+		global: flagSet{globalCommon, globalRunc},
+		create: flagSet{createCommon, createRunc},
+		run:    flagSet{createCommon, createRunc, runCommon, runRunc},
+		exec:   flagSet{execCommon, execRunc},
 		// runc's create and run take flags after the id.
 		reorder: true,
 	}

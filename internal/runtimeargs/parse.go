@@ -334,11 +334,11 @@ func parseFlags(args []string, fs flagSet, reorder bool) (values, []string, erro
 func lookup(fs flagSet, arg string) (flagSpec, string, bool, error) {
 	body := strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-")
 	name, val, hasVal := strings.Cut(body, "=")
-	if spec, ok := fs[name]; ok && name != "" {
+	if spec, ok := fs.find(name); ok && name != "" {
 		return spec, val, hasVal, nil
 	}
 	if !strings.HasPrefix(arg, "--") && len(body) > 1 {
-		if spec, ok := fs[body[:1]]; ok && spec.arity != boolFlag {
+		if spec, ok := fs.find(body[:1]); ok && spec.arity != boolFlag {
 			return spec, body[1:], true, nil
 		}
 	}

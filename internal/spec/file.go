@@ -1,14 +1,12 @@
 package spec
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
-	"syscall"
 
 	"github.com/oshim/oshim/internal/atomicfile"
+	"github.com/oshim/oshim/internal/smallfile"
+	"golang.org/x/sys/unix"
 )
 
 // MaxSize is the largest file Load accepts. Real config.json files are a few KiB; the
@@ -25,7 +23,7 @@ type File struct {
 	Object *Object
 
 	// owner is the loaded file's owner, restored by Save; nil for a File not made by Load.
-	owner *syscall.Stat_t
+	owner *unix.Stat_t
 	// loaded is the Object Load parsed, to notice when a caller replaced it.
 	loaded *Object
 }
@@ -34,88 +32,15 @@ type File struct {
 // do. It rejects anything but a regular file (directories, FIFOs, devices, sockets), a
 // file larger than MaxSize, and content ParseObject rejects. Errors name the path.
 func Load(path string) (*File, error) {
-	data, info, err := readRegular(path)
+	data, st, err := smallfile.Read(path, MaxSize)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err
 	}
 	obj, err := parseObject(data)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
 	}
-	f := &File{Path: path, Mode: info.Mode().Perm(), Object: obj, loaded: obj}
-	if st, ok := info.Sys().(*syscall.Stat_t); ok {
-		f.owner = st
-	}
-	return f, nil
-}
-
-// readRegular reads a regular file of at most MaxSize bytes.
-func readRegular(path string) ([]byte, fs.FileInfo, error) {
-	// Stat first so that devices are never opened: opening one can have effects.
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, unwrapPath(err)
-	}
-	if err := checkRegular(info); err != nil {
-		return nil, nil, err
-	}
-	// O_NONBLOCK keeps a FIFO swapped in after the Stat from blocking the open; the
-	// fstat below then rejects it. Reads from a regular file ignore the flag.
-	file, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, nil, unwrapPath(err)
-	}
-	defer file.Close()
-	info, err = file.Stat()
-	if err != nil {
-		return nil, nil, unwrapPath(err)
-	}
-	if err := checkRegular(info); err != nil {
-		return nil, nil, err
-	}
-	if info.Size() > MaxSize {
-		return nil, nil, fmt.Errorf("file is %d bytes, larger than the limit of %d", info.Size(), MaxSize)
-	}
-	// The limit applies to what is read too, in case the file grows meanwhile.
-	data, err := io.ReadAll(io.LimitReader(file, MaxSize+1))
-	if err != nil {
-		return nil, nil, unwrapPath(err)
-	}
-	if len(data) > MaxSize {
-		return nil, nil, fmt.Errorf("file grew past the limit of %d bytes while being read", MaxSize)
-	}
-	return data, info, nil
-}
-
-func checkRegular(info fs.FileInfo) error {
-	mode := info.Mode()
-	if mode.IsRegular() {
-		return nil
-	}
-	var kind string
-	switch {
-	case mode.IsDir():
-		kind = "a directory"
-	case mode&fs.ModeNamedPipe != 0:
-		kind = "a named pipe"
-	case mode&fs.ModeSocket != 0:
-		kind = "a socket"
-	case mode&fs.ModeDevice != 0:
-		kind = "a device"
-	default:
-		kind = "not a regular file"
-	}
-	return fmt.Errorf("is %s, want a regular file", kind)
-}
-
-// unwrapPath drops the *fs.PathError layer, whose message repeats the path that the
-// caller's own wrapping already names.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
+	return &File{Path: path, Mode: os.FileMode(st.Mode & 0o777), Object: obj, loaded: obj, owner: st}, nil
 }
 
 // Changed reports whether the content may differ from what was loaded or last saved:

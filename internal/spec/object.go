@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/oshim/oshim/internal/jsonread"
 )
 
 // Object is a JSON object that keeps its members' order and their raw values. Nested
@@ -92,8 +94,8 @@ func (o *Object) Get(path ...string) (json.RawMessage, bool) {
 	return raw, true
 }
 
-// Lookup decodes the value at path into v with json.Unmarshal. It reports false, and
-// leaves v alone, when the path is absent or crosses a null. It fails when the path
+// Lookup decodes the value at path into v as json.Unmarshal does. It reports false,
+// and leaves v alone, when the path is absent or crosses a null. It fails when the path
 // crosses a value that is not an object, when a key on it is ambiguous (see Set), or
 // when the value does not decode into v.
 func (o *Object) Lookup(v any, path ...string) (bool, error) {
@@ -104,10 +106,38 @@ func (o *Object) Lookup(v any, path ...string) (bool, error) {
 	if !found {
 		return false, nil
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
+	if err := decode(raw, v); err != nil {
 		return true, fmt.Errorf("lookup %s: %w", keysPath(path), err)
 	}
 	return true, nil
+}
+
+// decode is json.Unmarshal of a value the scanner has checked. A []string or a
+// map[string]string (a process's args, the annotations: what every create reads to
+// pick a contract) is read by hand, strings exactly as encoding/json reads them: its
+// reflection would build decoders on each call that no other step of a call that
+// matches no contract needs.
+func decode(raw []byte, v any) error {
+	var r *jsonread.Reader
+	switch v := v.(type) {
+	case *[]string:
+		r = jsonread.New(raw)
+		*v = r.Strings()
+	case *map[string]string:
+		r = jsonread.New(raw)
+		if r.Null() {
+			*v = nil
+			break
+		}
+		if *v == nil {
+			*v = map[string]string{}
+		}
+		m := *v
+		r.Object(func(key string) { m[key] = r.String() })
+	default:
+		return json.Unmarshal(raw, v)
+	}
+	return r.Err()
 }
 
 // Decode decodes the whole object into v, for reading. It is not strict: unknown

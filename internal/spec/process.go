@@ -3,8 +3,11 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/oshim/oshim/internal/jsonread"
 )
 
 // ReadProcess decodes the process at path: []string{"process"} in a config.json, nil
@@ -24,4 +27,29 @@ func ReadProcess(o *Object, path ...string) (*specs.Process, error) {
 		return nil, fmt.Errorf("read process %s: %w", keysPath(path), err)
 	}
 	return &p, nil
+}
+
+// ProcessArgs reads the args of the process at path as ReadProcess decodes them,
+// without decoding the rest, which every create that picks a contract would pay for by
+// reflection: encoding/json fills Args from each key that equals "args" ignoring case,
+// the last one winning. It is nil when the process or its args are absent or null.
+func ProcessArgs(o *Object, path ...string) ([]string, error) {
+	p, found, err := o.walk(path, false)
+	if err != nil {
+		return nil, fmt.Errorf("read process %s: %w", keysPath(path), err)
+	}
+	if !found {
+		return nil, nil
+	}
+	var args []string
+	for i := range p.members {
+		if !strings.EqualFold(p.members[i].key, "args") {
+			continue
+		}
+		r := jsonread.New(p.members[i].appendValue(nil))
+		if args = r.Strings(); r.Err() != nil {
+			return nil, fmt.Errorf("read process %s args: %w", keysPath(path), r.Err())
+		}
+	}
+	return args, nil
 }
