@@ -33,13 +33,19 @@ func startHeld(t *testing.T, rt string) (s heldStart) {
 		t.Fatal(err)
 	}
 	s.runtime = waitChild(t, s.cmd.Process.Pid)
-	for deadline := time.Now().Add(10 * time.Second); !harness.SignalIgnored(t, s.cmd.Process.Pid, syscall.SIGTERM); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("oshim start does not ignore SIGTERM")
+	// The four are ignored one after the other once the runtime is forked.
+	for _, sig := range stopSignals {
+		for deadline := time.Now().Add(10 * time.Second); !harness.SignalIgnored(t, s.cmd.Process.Pid, sig); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("oshim start does not ignore %v", sig)
+			}
 		}
 	}
 	return s
 }
+
+// stopSignals are the signals an engine stops a runtime call with.
+var stopSignals = []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT}
 
 type heldStart struct {
 	oshim   string
@@ -58,7 +64,7 @@ func TestStartFinishesDespiteStopSignals(t *testing.T) {
 		t.Run(rt, func(t *testing.T) {
 			t.Parallel()
 			s := startHeld(t, rt)
-			for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT} {
+			for _, sig := range stopSignals {
 				if err := s.cmd.Process.Signal(sig); err != nil {
 					t.Fatal(err)
 				}
