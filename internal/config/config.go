@@ -8,12 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/oshim/oshim/internal/contract"
 	"github.com/oshim/oshim/internal/smallfile"
+	"github.com/oshim/oshim/internal/toml"
 )
 
 // DefaultPath is where the admin config lives; env OSHIM_CONFIG points elsewhere.
@@ -25,51 +25,43 @@ const MaxSize = 1 << 20
 // Config is the admin config file.
 type Config struct {
 	// Runtime is the real runtime: a name looked up on PATH or an absolute path.
-	Runtime string `toml:"runtime"`
+	Runtime string
 	// RunDir holds per-container records and init copies.
-	RunDir string `toml:"run_dir"`
+	RunDir string
 	// Contracts are the [[contract]] tables, in file order; after LoadSettings, only
 	// once LoadContracts has decoded them.
-	Contracts []contract.Contract `toml:"-"`
+	Contracts []contract.Contract
 
 	// OCSFLog is the file OCSF events are appended to; "" writes none. Unset, it is
 	// ocsf.DefaultPath.
-	OCSFLog string `toml:"ocsf_log"`
+	OCSFLog string
 	// OCSFMaxBytes caps OCSFLog before it is rotated; unset or 0, ocsf.DefaultMaxBytes.
-	OCSFMaxBytes int64 `toml:"ocsf_max_bytes"`
+	OCSFMaxBytes int64
 	// Syslog also sends every OCSF event to the local syslog (journald reads it too).
-	Syslog bool `toml:"syslog"`
+	Syslog bool
 	// MaxRecords caps the per-container records in RunDir; unset, records.DefaultMaxRecords.
-	MaxRecords int `toml:"max_records"`
+	MaxRecords int
 	// MetricsTextfile is a node-exporter textfile oshim rewrites with its counters after
 	// every update; "" writes none.
-	MetricsTextfile string `toml:"metrics_textfile"`
+	MetricsTextfile string
 
 	// Path is the file this was loaded from; empty when there was none.
-	Path string `toml:"-"`
+	Path string
 	// Set is the validated contracts.
-	Set *contract.Set `toml:"-"`
+	Set *contract.Set
 	// Warnings are things that work but are probably not what the admin meant.
-	Warnings []string `toml:"-"`
+	Warnings []string
 	// ocsfLogDefault says OCSFLog is the default, not set by the file.
 	ocsfLogDefault bool
 	// pending are the contract tables parsed and not yet decoded, nil once they are.
 	pending *pendingContracts
 }
 
-// settingsFile is what the first decode of the file reads: every key, the contract
-// tables only parsed, not decoded.
-type settingsFile struct {
-	Config
-	Contract []toml.Primitive `toml:"contract"`
-}
-
-// pendingContracts are the contract tables of a config whose contracts are not decoded
-// yet, with what decoding them needs.
+// pendingContracts are the [[contract]] tables of a config whose contracts are not
+// decoded yet, and the document they are in.
 type pendingContracts struct {
-	md     toml.MetaData
-	tables []toml.Primitive
-	data   []byte
+	doc    *toml.Document
+	tables []any
 }
 
 // EnvPath is the environment variable that names another admin config.
@@ -118,8 +110,8 @@ func (s Source) Load() (*Config, error) {
 
 // LoadSettings reads the config as Load does, but leaves the contracts parsed and
 // undecoded until LoadContracts. Runtime calls other than create and run need none of
-// them, and decoding them (by reflection, with every pattern compiled) is most of what
-// reading the config costs such a call. A contract the file gets wrong then fails the
+// them, and decoding them (every pattern compiled) is most of what reading the config
+// costs such a call. A contract the file gets wrong then fails the
 // calls that apply contracts, and no other: an engine can still stop and delete its
 // containers while the admin mends the file.
 func (s Source) LoadSettings() (*Config, error) {
@@ -178,23 +170,23 @@ func Parse(data []byte) (*Config, error) {
 // parseSettings decodes and validates config text but for the contracts, which it keeps
 // parsed for decodeContracts.
 func parseSettings(data []byte) (*Config, error) {
-	var f settingsFile
-	md, err := toml.Decode(string(data), &f)
+	doc, err := toml.Parse(data)
 	if err != nil {
-		return nil, tomlError(err)
-	}
-	if err := unknownKey(data, md.Undecoded(), func(k toml.Key) bool { return k[0] != "contract" }); err != nil {
 		return nil, err
 	}
-	c := &f.Config
+	c := &Config{}
+	tables, err := c.decodeSettings(doc)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.validateRuntime(); err != nil {
 		return nil, err
 	}
-	if err := c.validateReport(data, md); err != nil {
+	if err := c.validateReport(doc); err != nil {
 		return nil, err
 	}
-	c.setReportDefaults(func(key string) bool { return md.IsDefined(key) })
-	c.pending = &pendingContracts{md: md, tables: f.Contract, data: data}
+	c.setReportDefaults(func(key string) bool { _, ok := doc.Root[key]; return ok })
+	c.pending = &pendingContracts{doc: doc, tables: tables}
 	return c, nil
 }
 
@@ -207,38 +199,21 @@ func (c *Config) decodeContracts() error {
 	}
 	contracts := make([]contract.Contract, len(p.tables))
 	for i, t := range p.tables {
-		if err := p.md.PrimitiveDecode(t, &contracts[i]); err != nil {
-			return tomlError(err)
+		var err error
+		if contracts[i], err = decodeContract(p.doc, i, t); err != nil {
+			return err
 		}
-	}
-	if err := unknownKey(p.data, p.md.Undecoded(), nil); err != nil {
-		return err
 	}
 	set, warnings, err := contract.NewSet(contracts)
+	var invalid *contract.InvalidError
+	if errors.As(err, &invalid) {
+		// A validation error about one contract gets the line of its [[contract]].
+		return fmt.Errorf("line %d: %w", lineOf(p.doc, "contract", strconv.Itoa(invalid.Index)), err)
+	}
 	if err != nil {
-		return withContractLine(p.data, err)
+		return err
 	}
 	c.Contracts, c.Set, c.Warnings, c.pending = contracts, set, warnings, nil
-	return nil
-}
-
-// tomlError is a decoding error, with its line when the decoder tells it.
-func tomlError(err error) error {
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("line %d: %s", pe.Position.Line, pe.Message)
-	}
-	return err
-}
-
-// unknownKey is the error for the first of the undecoded keys that counts (all, when
-// counts is nil): the file names a key oshim does not know.
-func unknownKey(data []byte, undecoded []toml.Key, counts func(toml.Key) bool) error {
-	for _, k := range undecoded {
-		if counts == nil || counts(k) {
-			return fmt.Errorf("line %d: unknown key %q (known keys: %s)", lineOfKey(data, k[len(k)-1]), k.String(), knownKeys())
-		}
-	}
 	return nil
 }
 
@@ -253,35 +228,4 @@ func (c *Config) validateRuntime() error {
 		return fmt.Errorf("metrics_textfile = %q: must be an absolute path (node-exporter's --collector.textfile.directory), or \"\" for none", c.MetricsTextfile)
 	}
 	return nil
-}
-
-// withContractLine adds the line of the contract's [[contract]] header to a validation
-// error about one contract.
-func withContractLine(data []byte, err error) error {
-	var invalid *contract.InvalidError
-	if !errors.As(err, &invalid) {
-		return err
-	}
-	count := 0
-	for i, line := range strings.Split(string(data), "\n") {
-		if strings.TrimSpace(line) == "[[contract]]" {
-			if count == invalid.Index {
-				return fmt.Errorf("line %d: %w", i+1, err)
-			}
-			count++
-		}
-	}
-	return err
-}
-
-// lineOfKey finds the first line that assigns key: the TOML decoder does not say where
-// an unknown key was.
-func lineOfKey(data []byte, key string) int {
-	for i, line := range strings.Split(string(data), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, key) || strings.Contains(t, "."+key) || strings.Contains(t, "["+key) {
-			return i + 1
-		}
-	}
-	return 0
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/BurntSushi/toml"
+	"github.com/oshim/oshim/internal/toml"
 
 	"github.com/oshim/oshim/internal/ocsf"
 	"github.com/oshim/oshim/internal/records"
@@ -12,16 +12,16 @@ import (
 
 // validateReport checks the keys for oshim's reports: where OCSF events go and how many
 // per-container records the run directory keeps.
-func (c *Config) validateReport(data []byte, md toml.MetaData) error {
+func (c *Config) validateReport(doc *toml.Document) error {
 	if c.OCSFLog != "" && !filepath.IsAbs(c.OCSFLog) {
-		return fmt.Errorf("line %d: ocsf_log = %q: must be an absolute path, or \"\" to write no OCSF file", lineOfKey(data, "ocsf_log"), c.OCSFLog)
+		return fmt.Errorf("line %d: ocsf_log = %q: must be an absolute path, or \"\" to write no OCSF file", lineOf(doc, "ocsf_log"), c.OCSFLog)
 	}
 	if c.OCSFMaxBytes < 0 {
-		return fmt.Errorf("line %d: ocsf_max_bytes = %d: must be a positive number of bytes (0: the default, %d)", lineOfKey(data, "ocsf_max_bytes"), c.OCSFMaxBytes, ocsf.DefaultMaxBytes)
+		return fmt.Errorf("line %d: ocsf_max_bytes = %d: must be a positive number of bytes (0: the default, %d)", lineOf(doc, "ocsf_max_bytes"), c.OCSFMaxBytes, ocsf.DefaultMaxBytes)
 	}
 	// An explicit 0 would mean no record at all, and exec sessions are capped by them.
-	if md.IsDefined("max_records") && c.MaxRecords < 1 {
-		return fmt.Errorf("line %d: max_records = %d: must be at least 1 (default %d)", lineOfKey(data, "max_records"), c.MaxRecords, records.DefaultMaxRecords)
+	if _, set := doc.Root["max_records"]; set && c.MaxRecords < 1 {
+		return fmt.Errorf("line %d: max_records = %d: must be at least 1 (default %d)", lineOf(doc, "max_records"), c.MaxRecords, records.DefaultMaxRecords)
 	}
 	return nil
 }

@@ -11,21 +11,21 @@ import (
 
 // Contract is one [[contract]] table of the admin config.
 type Contract struct {
-	Name  string `toml:"name"`
-	Match Match  `toml:"match"`
+	Name  string
+	Match Match
 	// Require lists the caps the workload itself must hold when it starts.
-	Require []CapName `toml:"require"`
+	Require []CapName
 	// Bounding says what bounding set the workload starts with.
-	Bounding Bounding `toml:"bounding"`
+	Bounding Bounding
 	// OnSkew says what happens when the spec withholds a required cap.
-	OnSkew OnSkew `toml:"on_skew"`
+	OnSkew OnSkew
 	// Selectable lets a container pick this contract with the io.oshim.contract annotation.
-	Selectable bool `toml:"selectable"`
+	Selectable bool
 	// Init injects oshim's in-container init, which verifies the capability state from
 	// inside the container before the workload runs. nil means true.
-	Init *bool `toml:"init"`
+	Init *bool
 	// NoNewPrivs makes the rewrite set process.noNewPrivileges.
-	NoNewPrivs bool `toml:"no_new_privs"`
+	NoNewPrivs bool
 }
 
 // WantsInit reports whether the in-container init is injected for this contract.

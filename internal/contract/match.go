@@ -12,12 +12,12 @@ import (
 // Match selects containers. Every condition given must hold.
 type Match struct {
 	// All matches every container; it cannot be combined with other conditions.
-	All bool `toml:"all"`
+	All bool
 	// Commands are regexps on process.args[0]; one of them must match.
-	Commands []Pattern `toml:"commands"`
+	Commands []Pattern
 	// Annotations maps a key regexp to a value regexp; for every pair some annotation
 	// must match both.
-	Annotations map[string]Pattern `toml:"annotations"`
+	Annotations map[string]Pattern
 
 	keys []annotationRule
 }

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
+	"github.com/oshim/oshim/internal/toml"
 
 	"github.com/oshim/oshim/internal/install"
 )
@@ -265,10 +265,11 @@ func readConfig(path string, isJSON bool) (map[string]any, error) {
 		}
 		return doc, nil
 	}
-	if _, err := toml.Decode(string(b), &doc); err != nil {
+	parsed, err := toml.Parse(b)
+	if err != nil {
 		return nil, err
 	}
-	return doc, nil
+	return parsed.Root, nil
 }
 
 // walk calls fn with the dotted key and the string values of every string or array of
@@ -289,10 +290,6 @@ func walk(v any, key string, fn func(key string, values []string)) {
 		sort.Strings(keys)
 		for _, k := range keys {
 			walk(t[k], join(k), fn)
-		}
-	case []map[string]any:
-		for i, m := range t {
-			walk(m, fmt.Sprintf("%s[%d]", key, i), fn)
 		}
 	case []any:
 		var strs []string

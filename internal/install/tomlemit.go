@@ -6,9 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/BurntSushi/toml"
+	"github.com/oshim/oshim/internal/toml"
 )
 
 // This file writes TOML for the tables install adds: deterministic (sorted keys), with
@@ -65,11 +64,11 @@ func tomlPath(path []string) string {
 
 // stringValue decodes a TOML string literal in any of its forms.
 func stringValue(raw []byte) (string, bool) {
-	var v struct{ V any }
-	if _, err := toml.Decode("V = "+string(raw), &v); err != nil {
+	doc, err := toml.Parse(append([]byte("V = "), raw...))
+	if err != nil {
 		return "", false
 	}
-	s, ok := v.V.(string)
+	s, ok := doc.Root["V"].(string)
 	return s, ok
 }
 
@@ -107,19 +106,9 @@ func tomlValue(v any) (string, error) {
 		return strconv.FormatInt(v, 10), nil
 	case float64:
 		return tomlFloat(v), nil
-	case time.Time:
-		return v.Format(time.RFC3339Nano), nil
+	case toml.Datetime:
+		return v.Text, nil
 	case []any:
-		parts := make([]string, len(v))
-		for i, e := range v {
-			s, err := tomlValue(e)
-			if err != nil {
-				return "", err
-			}
-			parts[i] = s
-		}
-		return "[" + strings.Join(parts, ", ") + "]", nil
-	case []map[string]any:
 		parts := make([]string, len(v))
 		for i, e := range v {
 			s, err := tomlValue(e)

@@ -3,16 +3,16 @@ package install
 import (
 	"fmt"
 
-	"github.com/BurntSushi/toml"
+	"github.com/oshim/oshim/internal/toml"
 )
 
 // decodeTOML decodes a whole TOML document into nested maps.
 func decodeTOML(data []byte) (map[string]any, error) {
-	m := map[string]any{}
-	if _, err := toml.Decode(string(data), &m); err != nil {
+	doc, err := toml.Parse(data)
+	if err != nil {
 		return nil, err
 	}
-	return m, nil
+	return doc.Root, nil
 }
 
 // table returns the table at path, or nil when any part is missing or not a table.
