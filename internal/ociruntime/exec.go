@@ -16,6 +16,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/oshim/oshim/internal/atomicfile"
+	"github.com/oshim/oshim/internal/jsonread"
+	"github.com/oshim/oshim/internal/smallfile"
 )
 
 // Runtime is the real runtime one oshim call hands its work to.
@@ -224,6 +226,10 @@ func (r Runtime) State(global []string, id string) (*State, error) {
 	return &st, nil
 }
 
+// maxVersionCache bounds the runtime version cache read on every create: 17 entries at
+// most, of a path and a version line each.
+const maxVersionCache = 64 << 10
+
 // Version is the first line of `RUNTIME --version`, or "" when the runtime does not
 // say. It is cached in cacheDir by the binary's path, size and mtime: running the
 // runtime once more on every create would cost more than the rewrite.
@@ -235,8 +241,10 @@ func (r Runtime) Version(cacheDir string) string {
 	key := fmt.Sprintf("%s %d %d", r.Path, st.Size(), st.ModTime().UnixNano())
 	cache := filepath.Join(cacheDir, "runtime-versions.json")
 	versions := map[string]string{}
-	if b, err := os.ReadFile(cache); err == nil {
-		_ = json.Unmarshal(b, &versions)
+	if b, _, err := smallfile.Read(cache, maxVersionCache); err == nil {
+		// oshim's own file; what does not read is rebuilt below.
+		r := jsonread.New(b)
+		r.Object(func(k string) { versions[k] = r.String() })
 	}
 	if v, ok := versions[key]; ok {
 		return v

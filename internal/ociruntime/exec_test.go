@@ -76,6 +76,22 @@ func TestVersionIsCached(t *testing.T) {
 	if got := broken.Version(t.TempDir()); got != "" {
 		t.Errorf("Version of a failing runtime = %q, want empty", got)
 	}
+	// A cache that does not read is asked again and rewritten.
+	for _, junk := range []string{`[1]`, `{"a":1}`, `{"a":"b"`, ""} {
+		rt, argsLog := fakeRuntime(t, "", false)
+		cache := t.TempDir()
+		if err := os.WriteFile(filepath.Join(cache, "runtime-versions.json"), []byte(junk), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 2; i++ {
+			if got := rt.Version(cache); got != "fakert version 1.0" {
+				t.Errorf("Version with a cache of %q = %q", junk, got)
+			}
+		}
+		if args, _ := os.ReadFile(argsLog); string(args) != "--version\n" {
+			t.Errorf("with a cache of %q, runtime called with %q, want one --version", junk, args)
+		}
+	}
 }
 
 func TestState(t *testing.T) {

@@ -135,9 +135,13 @@ func tablesOf(d Dialect) tables {
 	}
 }
 
-// execProcessFlags build the process of an exec without --process; with a process
-// file the runtimes ignore them, so they are dropped when oshim writes the file.
-var execProcessFlags = map[string]bool{
-	"cwd": true, "env": true, "user": true, "process": true, "process-label": true, "apparmor": true,
-	"no-new-privs": true, "cap": true, "tty": true, "additional-gids": true,
+// isExecProcessFlag says whether flag name builds the process of an exec without
+// --process; with a process file the runtimes ignore such flags, so they are dropped
+// when oshim writes the file.
+func isExecProcessFlag(name string) bool {
+	switch name {
+	case "cwd", "env", "user", "process", "process-label", "apparmor", "no-new-privs", "cap", "tty", "additional-gids":
+		return true
+	}
+	return false
 }

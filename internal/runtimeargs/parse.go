@@ -216,7 +216,7 @@ func (inv *Invocation) parseExec(args []string, fs flagSet) error {
 		}
 	}
 	for _, tok := range f.tokens {
-		if !execProcessFlags[tok.name] {
+		if !isExecProcessFlag(tok.name) {
 			e.kept = append(e.kept, tok.raw...)
 		}
 	}

@@ -2,9 +2,12 @@ package spec
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // The hand-read values must read exactly as encoding/json reads them: a contract is
@@ -24,6 +27,15 @@ func TestReadsAsEncodingJSON(t *testing.T) {
 		`{"process":{"args":[1]},"annotations":{"a":1}}`,
 		`{"process":{"args":"/bin/sh"},"annotations":[]}`,
 		`{"process":{"args":[null,"x"]},"annotations":{"a":null}}`,
+		`{"process":{"user":{"uid":0,"UID":7,"gid":"x"},"capabilities":{"bounding":["A"]},"Capabilities":{"Effective":["B"],"ambient":null},"noNewPrivileges":true,"NoNewPrivileges":null}}`,
+		`{"process":{"capabilities":{"bounding":["A"]},"capabilities2":1,"CAPABILITIES":null}}`,
+		`{"process":{"user":{"uid":-1}}}`,
+		`{"process":{"user":{"uid":1.5}}}`,
+		`{"process":{"user":{"uid":1e3}}}`,
+		`{"process":{"user":null,"noNewPrivileges":"yes"}}`,
+		`{"process":{"user":[]}}`,
+		`{"process":{"capabilities":{"bounding":"CAP_KILL"}}}`,
+		`{"process":{"env":5,"args":["/bin/sh"]}}`,
 	} {
 		t.Run(doc, func(t *testing.T) { checkReadsAsEncodingJSON(t, []byte(doc)) })
 	}
@@ -52,6 +64,30 @@ func checkReadsAsEncodingJSON(t *testing.T, data []byte) {
 	args, err := ProcessArgs(o, "process")
 	if bothRead(t, "ProcessArgs", err, errWant) && wantArgs.Process != nil && !reflect.DeepEqual(args, wantArgs.Process.Args) {
 		t.Fatalf("ProcessArgs = %#v, encoding/json reads %#v", args, wantArgs.Process.Args)
+	}
+	// ReadProcess reads these four as encoding/json reads them into a specs.Process.
+	var wantProcess struct {
+		Process *struct {
+			Args []string `json:"args"`
+			User struct {
+				UID uint32 `json:"uid"`
+			} `json:"user"`
+			Capabilities    *specs.LinuxCapabilities `json:"capabilities"`
+			NoNewPrivileges bool                     `json:"noNewPrivileges"`
+		} `json:"process"`
+	}
+	errWant = json.Unmarshal(data, &wantProcess)
+	p, err := ReadProcess(o, "process")
+	if errors.Is(err, ErrNotFound) && wantProcess.Process == nil {
+		err = nil
+	}
+	if bothRead(t, "ReadProcess", err, errWant) && p != nil {
+		w := wantProcess.Process
+		got := specs.Process{Args: p.Args, User: specs.User{UID: p.User.UID}, Capabilities: p.Capabilities, NoNewPrivileges: p.NoNewPrivileges}
+		want := specs.Process{Args: w.Args, User: specs.User{UID: w.User.UID}, Capabilities: w.Capabilities, NoNewPrivileges: w.NoNewPrivileges}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("ReadProcess = %+v, encoding/json reads %+v", got, want)
+		}
 	}
 	var annotations, wantAnnotations map[string]string
 	_, err = o.Lookup(&annotations, "annotations")

@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -10,10 +9,16 @@ import (
 	"github.com/oshim/oshim/internal/jsonread"
 )
 
-// ReadProcess decodes the process at path: []string{"process"} in a config.json, nil
-// (the whole object) for a process.json. It wraps ErrNotFound when the process is
-// absent or null. Decoding is not strict (unknown fields are ignored), so newer spec
-// versions still read; keys on path are checked for ambiguity as in Lookup.
+// ReadProcess decodes what oshim reads of the process at path (args, user.uid,
+// capabilities and noNewPrivileges) as encoding/json decodes them into a
+// specs.Process: keys match ignoring case, the last one winning, null leaves a value
+// as it is (a list or the capabilities nil), and a value of the wrong type is an
+// error. path is []string{"process"} in a config.json, nil (the whole object) for a
+// process.json. It wraps ErrNotFound when the process is absent or null; keys on path
+// are checked for ambiguity as in Lookup. The rest of the process is the runtime's to
+// judge: it is read by hand because every contracted create and every exec reads a
+// process, and encoding/json's reflection cost each such call more than the rest of
+// the decoding.
 func ReadProcess(o *Object, path ...string) (*specs.Process, error) {
 	raw, found, err := o.find(path)
 	if err != nil {
@@ -22,11 +27,62 @@ func ReadProcess(o *Object, path ...string) (*specs.Process, error) {
 	if !found || string(raw) == "null" {
 		return nil, fmt.Errorf("read process %s: %w", keysPath(path), ErrNotFound)
 	}
-	var p specs.Process
-	if err := json.Unmarshal(raw, &p); err != nil {
+	p := &specs.Process{}
+	r := jsonread.New(raw)
+	r.Object(func(key string) {
+		switch {
+		case strings.EqualFold(key, "args"):
+			p.Args = r.Strings()
+		case strings.EqualFold(key, "user"):
+			r.Object(func(key string) {
+				if strings.EqualFold(key, "uid") && !r.Null() {
+					p.User.UID = uint32(r.Uint(32))
+				} else {
+					r.Skip()
+				}
+			})
+		case strings.EqualFold(key, "capabilities"):
+			p.Capabilities = readCapabilities(r, p.Capabilities)
+		case strings.EqualFold(key, "noNewPrivileges"):
+			if !r.Null() {
+				p.NoNewPrivileges = r.Bool()
+			}
+		default:
+			r.Skip()
+		}
+	})
+	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("read process %s: %w", keysPath(path), err)
 	}
-	return &p, nil
+	return p, nil
+}
+
+// readCapabilities reads a process's capabilities into c, as encoding/json decodes
+// into a pointer it may already have set.
+func readCapabilities(r *jsonread.Reader, c *specs.LinuxCapabilities) *specs.LinuxCapabilities {
+	if r.Null() {
+		return nil
+	}
+	if c == nil {
+		c = &specs.LinuxCapabilities{}
+	}
+	r.Object(func(key string) {
+		switch {
+		case strings.EqualFold(key, "bounding"):
+			c.Bounding = r.Strings()
+		case strings.EqualFold(key, "effective"):
+			c.Effective = r.Strings()
+		case strings.EqualFold(key, "inheritable"):
+			c.Inheritable = r.Strings()
+		case strings.EqualFold(key, "permitted"):
+			c.Permitted = r.Strings()
+		case strings.EqualFold(key, "ambient"):
+			c.Ambient = r.Strings()
+		default:
+			r.Skip()
+		}
+	})
+	return c
 }
 
 // ProcessArgs reads the args of the process at path as ReadProcess decodes them,
