@@ -32,7 +32,7 @@ func startHeld(t *testing.T, rt string) (s heldStart) {
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s.runtime = waitChild(t, s.cmd.Process.Pid)
+	s.runtime = waitChild(t, s.cmd.Process.Pid, s.oshim)
 	// The four are ignored one after the other once the runtime is forked.
 	for _, sig := range stopSignals {
 		for deadline := time.Now().Add(10 * time.Second); !harness.SignalIgnored(t, s.cmd.Process.Pid, sig); time.Sleep(5 * time.Millisecond) {
@@ -132,11 +132,15 @@ func createHeld(t *testing.T, b *harness.Bundle, env []string, oshim string) (re
 	return release
 }
 
-// waitChild waits for process parent to have a child, the runtime it runs, and
-// returns its pid.
-func waitChild(t *testing.T, parent int) int {
+// waitChild waits for process parent to be oshim and to have a child, the runtime it
+// runs, and returns its pid. Before parent execs oshim it is the harness's shell,
+// whose own children (mountpoint) are not the runtime.
+func waitChild(t *testing.T, parent int, oshim string) int {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", parent)); exe != oshim {
+			continue
+		}
 		stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 		for _, path := range stats {
 			b, err := os.ReadFile(path)
