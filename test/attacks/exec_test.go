@@ -99,6 +99,54 @@ commands = ['^/usr/local/bin/capdump$']
 	})
 }
 
+// TestExecProcessFileSpellings: oshim reads an exec's process file by hand, keys
+// ignoring case as runc's encoding/json does, while crun matches them exactly. A file
+// that spells the capabilities so that the two runtimes, or oshim and a runtime, could
+// read different lists is refused, or its session holds nothing beyond the main
+// process, whichever runtime runs it.
+func TestExecProcessFileSpellings(t *testing.T) {
+	all := `["CAP_SETPCAP","CAP_SYS_ADMIN","CAP_KILL","CAP_NET_BIND_SERVICE"]`
+	lists := `{"bounding":` + all + `,"effective":` + all + `,"permitted":` + all + `,"inheritable":[],"ambient":[]}`
+	files := map[string]string{
+		"capitalised capabilities":  `{"args":["` + capdumpPath + `"],"cwd":"/","user":{"uid":0},"Capabilities":` + lists + `}`,
+		"both spellings":            `{"args":["` + capdumpPath + `"],"cwd":"/","user":{"uid":0},"capabilities":{"bounding":[],"effective":[],"permitted":[]},"CAPABILITIES":` + lists + `}`,
+		"capitalised list":          `{"args":["` + capdumpPath + `"],"cwd":"/","user":{"uid":0},"capabilities":{"bounding":[],"Bounding":` + all + `,"effective":` + all + `,"permitted":` + all + `}}`,
+		"spelled with a long s":     `{"args":["` + capdumpPath + `"],"cwd":"/","user":{"uid":0},"capabilitie\u017f":` + lists + `}`,
+		"null after, with a long s": `{"args":["` + capdumpPath + `"],"cwd":"/","user":{"uid":0},"capabilities":` + lists + `,"capabilitie\u017f":null}`,
+		"noNewPrivileges twice":     `{"args":["` + capdumpPath + `"],"cwd":"/","user":{"uid":0},"noNewPrivileges":true,"NoNewPrivileges":false,"capabilities":` + lists + `}`,
+	}
+	contract := `[[contract]]
+name = "repair"
+require = ["CAP_SETPCAP"]
+no_new_privs = true
+[contract.match]
+commands = ['^/usr/local/bin/capdump$']
+`
+	eachRuntime(t, contract, nil, func(t *testing.T, s scene) {
+		for name, body := range files {
+			p := filepath.Join(t.TempDir(), "process.json")
+			if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r := harness.Run(t, s.env, s.b.Argv(harness.Oshim(t), "exec", "--process", p, s.c.ID)...)
+			if r.Code != 0 {
+				// Refused, and for what it is: a key another one shadows.
+				if !strings.Contains(r.Stderr, "is ambiguous") {
+					t.Errorf("%s: exec refused without naming the ambiguous key: %q", name, r.Stderr)
+				}
+				continue
+			}
+			exec := status(t, r.Stdout)
+			if extra := exec.Beyond(s.main); len(extra) > 0 {
+				t.Errorf("%s: exec session holds %v beyond the main process (%v)", name, extra, s.main)
+			}
+			if !exec.NoNewPrivs {
+				t.Errorf("%s: exec session of a no_new_privs contract runs without NoNewPrivs: %v", name, exec)
+			}
+		}
+	})
+}
+
 // TestExecCapFlagRefused: `exec --cap` cannot add what the contract did not give, also
 // when a global flag's value is where a parser that guesses would find the subcommand
 // (both runtimes always take the argument after --rootless).
