@@ -111,9 +111,9 @@ func (s Source) Load() (*Config, error) {
 // LoadSettings reads the config as Load does, but leaves the contracts parsed and
 // undecoded until LoadContracts. Runtime calls other than create and run need none of
 // them, and decoding them (every pattern compiled) is most of what reading the config
-// costs such a call. A contract the file gets wrong then fails the
-// calls that apply contracts, and no other: an engine can still stop and delete its
-// containers while the admin mends the file.
+// costs such a call. A contract the file gets wrong then fails the calls that apply
+// contracts, and no other: an engine can still stop and delete its containers while
+// the admin mends the file.
 func (s Source) LoadSettings() (*Config, error) {
 	data, _, err := smallfile.Read(s.Path, MaxSize)
 	if errors.Is(err, os.ErrNotExist) {

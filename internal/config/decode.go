@@ -175,7 +175,8 @@ func lineOf(doc *toml.Document, path ...string) int {
 	return 0
 }
 
-// lookup returns the value at path in t, nil tables crossed.
+// lookup returns the value at path in t; false when a key is missing or a step is not
+// a table.
 func lookup(t map[string]any, path []string) (any, bool) {
 	v, ok := any(t), true
 	for _, k := range path {
