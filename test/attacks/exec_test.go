@@ -72,17 +72,20 @@ func TestExecGetsNothingLent(t *testing.T) {
 	}
 }
 
-// TestExecWithinMainProcess: under a repair contract (no loan), an exec session that
-// asks for more than the main process got keeps only what the main process has.
-func TestExecWithinMainProcess(t *testing.T) {
-	contract := `[[contract]]
+// repairNNPContract repairs a missing CAP_SETPCAP without a loan and sets
+// noNewPrivileges, so exec sessions are capped by the main process alone.
+const repairNNPContract = `[[contract]]
 name = "repair"
 require = ["CAP_SETPCAP"]
 no_new_privs = true
 [contract.match]
 commands = ['^/usr/local/bin/capdump$']
 `
-	eachRuntime(t, contract, nil, func(t *testing.T, s scene) {
+
+// TestExecWithinMainProcess: under a repair contract (no loan), an exec session that
+// asks for more than the main process got keeps only what the main process has.
+func TestExecWithinMainProcess(t *testing.T) {
+	eachRuntime(t, repairNNPContract, nil, func(t *testing.T, s scene) {
 		if s.main.Eff&setpcap == 0 {
 			t.Fatalf("main process lacks the required CAP_SETPCAP: %v", s.main)
 		}
@@ -115,14 +118,7 @@ func TestExecProcessFileSpellings(t *testing.T) {
 		"null after, with a long s": `{"args":["` + capdumpPath + `"],"cwd":"/","user":{"uid":0},"capabilities":` + lists + `,"capabilitie\u017f":null}`,
 		"noNewPrivileges twice":     `{"args":["` + capdumpPath + `"],"cwd":"/","user":{"uid":0},"noNewPrivileges":true,"NoNewPrivileges":false,"capabilities":` + lists + `}`,
 	}
-	contract := `[[contract]]
-name = "repair"
-require = ["CAP_SETPCAP"]
-no_new_privs = true
-[contract.match]
-commands = ['^/usr/local/bin/capdump$']
-`
-	eachRuntime(t, contract, nil, func(t *testing.T, s scene) {
+	eachRuntime(t, repairNNPContract, nil, func(t *testing.T, s scene) {
 		for name, body := range files {
 			p := filepath.Join(t.TempDir(), "process.json")
 			if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
