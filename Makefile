@@ -36,7 +36,7 @@ CONFORMANCEFLAGS ?=
 # Where `make matrix` writes its table (README links this one).
 MATRIXOUT        ?= test/matrix/results/matrix.md
 
-.PHONY: all build man completions stage package release deps demo test unit e2e fuzz vet manifests matrix bench bench-smoke conformance installer-image clean FORCE
+.PHONY: all build man completions stage package release deps demo test unit e2e fuzz vet manifests matrix bench bench-smoke ab ab-smoke conformance installer-image clean FORCE
 
 all: build
 
@@ -145,6 +145,7 @@ test: deps vet
 	$(MAKE) manifests
 	$(MAKE) conformance CONFORMANCEFLAGS='-out test/out/conformance'
 	$(MAKE) bench-smoke
+	$(MAKE) ab-smoke
 	$(MAKE) fuzz
 
 # matrix runs every contract through every engine oshim runs under (the runtime
@@ -164,6 +165,20 @@ bench: deps build
 # mean nothing.
 bench-smoke: deps build
 	$(GO) run ./test/bench -oshim $(BIN) -rounds 2 -warmup 1 -parallel 4 -parallel-total 8 -micro 5 -out /tmp/oshim-bench-smoke
+
+# ab compares this tree's build with the build of git revision BASE, interleaved in one
+# run, each as two byte-identical copies, and writes test/bench/results/ab.{txt,json}
+# (about 5 minutes with crun alone): make ab BASE=main. A single run of the bench
+# cannot tell builds a millisecond apart on a noisy machine; this can.
+ABFLAGS ?= -runtimes crun -rounds 200
+ab: deps build
+	@test -n "$(BASE)" || { echo "make ab: name the revision to compare with: make ab BASE=<git revision>"; exit 2; }
+	$(GO) run ./test/bench -oshim $(BIN) -base $(BASE) $(ABFLAGS)
+
+# ab-smoke compares the tree with its own HEAD in a few rounds, so that make ab keeps
+# working; its figures mean nothing.
+ab-smoke: deps build
+	$(GO) run ./test/bench -oshim $(BIN) -base HEAD -runtimes crun -rounds 2 -warmup 1 -out /tmp/oshim-ab-smoke
 
 # conformance runs the OCI runtime-tools validation suite against crun directly and
 # against oshim over crun, and fails if oshim does worse on any check (about 4 minutes;

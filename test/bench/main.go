@@ -9,6 +9,13 @@
 // namespace without the cgroup2 mount, which crun needs on hybrid-cgroup hosts):
 //
 //	go run ./test/bench -oshim bin/oshim -out test/bench/results
+//
+// With -base REV it compares two builds instead: it builds the repository at REV with
+// that revision's Makefile and runs both builds' oshim configurations and the direct
+// runtime interleaved, each build as two byte-identical copies, whose own difference
+// is what a difference between the builds is read against (ab.txt, ab.json):
+//
+//	go run ./test/bench -oshim bin/oshim -base main -runtimes crun -rounds 200
 package main
 
 import (
@@ -33,6 +40,7 @@ type options struct {
 	Seed          int64
 	Keep          bool
 	Render        string
+	Base          string
 }
 
 func main() {
@@ -49,6 +57,7 @@ func main() {
 	flag.Int64Var(&o.Seed, "seed", 0, "seed of the per-round order (0: from the clock)")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the scratch directory")
 	flag.StringVar(&o.Render, "render", "", "measure nothing: re-read this bench.json and write its table, JSON and chart to -out again")
+	flag.StringVar(&o.Base, "base", "", "compare builds instead: build this git revision of the repository with its Makefile and measure it against -oshim, interleaved, each as two copies; writes ab.txt and ab.json to -out")
 	flag.Parse()
 	if o.Render != "" {
 		if err := render(o.Render, o.Out); err != nil {
@@ -64,7 +73,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
-	if err := run(o); err != nil {
+	measureAll := run
+	if o.Base != "" {
+		measureAll = compareBuilds
+	}
+	if err := measureAll(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

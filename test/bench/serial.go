@@ -10,6 +10,7 @@ import (
 type Series struct {
 	Runtime   string `json:"runtime"`
 	Variant   string `json:"variant"`
+	Build     string `json:"build,omitempty"`
 	Lifecycle string `json:"lifecycle"`
 	// SamplesMS is the lifecycle's wall time per measured round, in round order.
 	SamplesMS []float64 `json:"samples_ms"`
@@ -29,8 +30,8 @@ type Series struct {
 	PairedAddedMS float64 `json:"paired_added_ms"`
 }
 
-// Name is "runtime/variant lifecycle".
-func (s *Series) Name() string { return s.Runtime + "/" + s.Variant + " " + s.Lifecycle }
+// Name is "runtime/variant lifecycle", with "@build" when two builds are compared.
+func (s *Series) Name() string { return withBuild(s.Runtime+"/"+s.Variant, s.Build) + " " + s.Lifecycle }
 
 // runSerial runs every configuration and lifecycle once per round, in a new random
 // order each round; the first warm-up round also checks each configuration's path.
@@ -49,7 +50,7 @@ func runSerial(ws *workspace, setups []setup, o options) ([]*Series, error) {
 	var series []*Series
 	for _, lc := range Lifecycles {
 		for _, s := range setups {
-			sr := &Series{Runtime: s.Runtime, Variant: s.Variant, Lifecycle: lc, StepsMS: map[string][]float64{}}
+			sr := &Series{Runtime: s.Runtime, Variant: s.Variant, Build: s.Build, Lifecycle: lc, StepsMS: map[string][]float64{}}
 			series = append(series, sr)
 			jobs = append(jobs, job{s, lc, sr})
 		}
@@ -62,6 +63,9 @@ func runSerial(ws *workspace, setups []setup, o options) ([]*Series, error) {
 		for _, i := range rng.Perm(len(jobs)) {
 			j := jobs[i]
 			id := fmt.Sprintf("b%d-%s-%s-%s", round, j.s.Runtime, j.s.Variant, shortName(j.lc))
+			if j.s.Build != "" {
+				id += "-" + j.s.Build
+			}
 			var check func(string) error
 			if round == 0 {
 				check = checker(ws, j.s, j.lc, id)

@@ -24,14 +24,22 @@ var Lifecycles = []string{LifecycleRun, LifecycleCycle}
 type setup struct {
 	Runtime  string
 	Variant  string
+	Build    string // which copy of which build, when two builds are compared
 	Bin      string
 	Env      []string
 	State    string // the runtime's --root
 	Template []byte // config.json of every bundle
 }
 
-// Name is "runtime/variant".
-func (s setup) Name() string { return s.Runtime + "/" + s.Variant }
+// Name is "runtime/variant", with "@build" when two builds are compared.
+func (s setup) Name() string { return withBuild(s.Runtime+"/"+s.Variant, s.Build) }
+
+func withBuild(name, build string) string {
+	if build == "" {
+		return name
+	}
+	return name + "@" + build
+}
 
 // argv is the call as an engine makes it: global --root, then the subcommand.
 func (s setup) argv(args ...string) []string {
