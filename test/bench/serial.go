@@ -31,7 +31,9 @@ type Series struct {
 }
 
 // Name is "runtime/variant lifecycle", with "@build" when two builds are compared.
-func (s *Series) Name() string { return withBuild(s.Runtime+"/"+s.Variant, s.Build) + " " + s.Lifecycle }
+func (s *Series) Name() string {
+	return withBuild(s.Runtime+"/"+s.Variant, s.Build) + " " + s.Lifecycle
+}
 
 // runSerial runs every configuration and lifecycle once per round, in a new random
 // order each round; the first warm-up round also checks each configuration's path.
