@@ -41,7 +41,7 @@ func baseContent(h Host, path string, prev *Manifest) ([]byte, file, error) {
 		return nil, cur, err
 	}
 	rec := prev.record(path)
-	if rec != nil && rec.Action == Created && cur.exists && digest(cur.data) == rec.SHA256 {
+	if rec != nil && rec.Action == Created && cur.exists && contentSHA256(cur.data) == rec.SHA256 {
 		// The previous install wrote the whole file: without it there is nothing.
 		return nil, file{}, nil
 	}

@@ -2,11 +2,12 @@ package install
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+
+	"github.com/oshim/oshim/internal/digest"
 )
 
 // DefaultStateDir is where install keeps its manifests (a host path).
@@ -58,7 +59,7 @@ type Record struct {
 // manifestPath names the manifest of one engine config: the target's hash keeps two
 // installs (say, two containerd configs) apart.
 func manifestPath(stateDir, engine, target string) string {
-	sum := sha256.Sum256([]byte(target))
+	sum := digest.Sum256([]byte(target))
 	return filepath.Join(stateDir, engine+"-"+hex.EncodeToString(sum[:6])+".json")
 }
 
@@ -94,7 +95,7 @@ func (m *Manifest) record(path string) *Record {
 	return nil
 }
 
-func digest(data []byte) string {
-	sum := sha256.Sum256(data)
+func contentSHA256(data []byte) string {
+	sum := digest.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }

@@ -81,7 +81,7 @@ func (p *plan) build(h Host, t Target, prev *Manifest) ([]change, *Manifest, []s
 			return err
 		}
 		rec := prev.record(w.path)
-		ours := rec != nil && rec.Action == Created && rec.SHA256 == digest(cur.data)
+		ours := rec != nil && rec.Action == Created && rec.SHA256 == contentSHA256(cur.data)
 		switch {
 		case !cur.exists || ours:
 		case w.keepExisting:
@@ -94,7 +94,7 @@ func (p *plan) build(h Host, t Target, prev *Manifest) ([]change, *Manifest, []s
 		default:
 			return fmt.Errorf("%s exists and was not written by oshim install: move it away first", w.path)
 		}
-		next.Files = append(next.Files, Record{Path: w.path, Action: Created, SHA256: digest(w.data)})
+		next.Files = append(next.Files, Record{Path: w.path, Action: Created, SHA256: contentSHA256(w.data)})
 		if !bytes.Equal(cur.data, w.data) || !cur.exists {
 			changes = append(changes, change{path: w.path, what: w.what, old: cur, data: w.data, mode: w.mode})
 		}
@@ -121,7 +121,7 @@ func (p *plan) build(h Host, t Target, prev *Manifest) ([]change, *Manifest, []s
 			// Unchanged since: the recorded bytes are exact. Changed by others since: their
 			// changes are part of what uninstall must give back.
 			original = base
-			if digest(cur.data) == rec.SHA256 {
+			if contentSHA256(cur.data) == rec.SHA256 {
 				original = rec.Original
 			}
 		}
@@ -148,7 +148,7 @@ func (p *plan) build(h Host, t Target, prev *Manifest) ([]change, *Manifest, []s
 				return nil, nil, nil, err
 			}
 		}
-		next.Files = append(next.Files, Record{Path: w.path, Action: Edited, SHA256: digest(out), Original: original, Edit: done})
+		next.Files = append(next.Files, Record{Path: w.path, Action: Edited, SHA256: contentSHA256(out), Original: original, Edit: done})
 		if !bytes.Equal(out, cur.data) {
 			changes = append(changes, change{path: w.path, what: w.what, old: cur, data: out, mode: modeOr(cur, w.mode), backup: backup})
 		}
@@ -183,7 +183,7 @@ func undo(h Host, rec Record, shared map[string]bool) (*change, string, error) {
 	switch rec.Action {
 	case Created:
 		switch {
-		case digest(cur.data) != rec.SHA256:
+		case contentSHA256(cur.data) != rec.SHA256:
 			return nil, fmt.Sprintf("kept %s: it was changed since oshim wrote it", rec.Path), nil
 		case shared[rec.Path]:
 			return nil, fmt.Sprintf("kept %s: another oshim install uses it", rec.Path), nil
@@ -191,7 +191,7 @@ func undo(h Host, rec Record, shared map[string]bool) (*change, string, error) {
 		return &change{path: rec.Path, old: cur, remove: true}, "", nil
 	case Edited:
 		data := rec.Original
-		if digest(cur.data) != rec.SHA256 {
+		if contentSHA256(cur.data) != rec.SHA256 {
 			if rec.Edit == nil {
 				return nil, "", fmt.Errorf("%s: no record of the edit to undo", rec.Path)
 			}

@@ -1,13 +1,13 @@
 package ocsf
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 
+	"github.com/oshim/oshim/internal/digest"
 	"github.com/oshim/oshim/internal/podinfo"
 )
 
@@ -170,12 +170,12 @@ func isUUID(s string) bool {
 // uid identifies a finding: the same finding always hashes the same, two findings
 // differ in kind, container, time, capabilities or detail.
 func (f Finding) uid() string {
-	h := sha256.New()
+	var b []byte
 	for _, s := range []string{string(f.Kind), f.ContainerID, f.Time.UTC().Format("2006-01-02T15:04:05.999999999"), strings.Join(f.Caps, ","), f.Detail} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+		b = append(append(b, s...), 0)
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	sum := digest.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }
 
 func ocsfPronoun(n int) string {

@@ -2,7 +2,6 @@ package records
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/oshim/oshim/internal/atomicfile"
+	"github.com/oshim/oshim/internal/digest"
 	"github.com/oshim/oshim/internal/smallfile"
 )
 
@@ -94,7 +94,7 @@ func rootKey(root string) string {
 var rootKeys sync.Map // root -> key, for this process
 
 func resolveRootKey(root string) string {
-	sum := sha256.Sum256([]byte(resolveRoot(root)))
+	sum := digest.Sum256([]byte(resolveRoot(root)))
 	return hex.EncodeToString(sum[:8])
 }
 

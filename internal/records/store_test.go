@@ -121,3 +121,12 @@ func TestRootKeyBeforeTheRootExists(t *testing.T) {
 		t.Fatalf("resolveRoot of a missing root = %s, want %s", got, want)
 	}
 }
+
+// TestRootKeyIsStable: a record's directory is named by the first 8 bytes of the
+// SHA-256 of its resolved root, as every earlier version named it, so the records of
+// containers created before an upgrade are found after it.
+func TestRootKeyIsStable(t *testing.T) {
+	if got, want := resolveRootKey("/nonexistent-oshim-test/crun"), "695826d4d3b4cbe2"; got != want {
+		t.Fatalf("key = %s, want %s", got, want)
+	}
+}
