@@ -167,10 +167,11 @@ bench-smoke: deps build
 	$(GO) run ./test/bench -oshim $(BIN) -rounds 2 -warmup 1 -parallel 4 -parallel-total 8 -micro 5 -out /tmp/oshim-bench-smoke
 
 # ab compares this tree's build with the build of git revision BASE, interleaved in one
-# run, each as two byte-identical copies, and writes test/bench/results/ab.{txt,json}
-# (about 5 minutes with crun alone): make ab BASE=main. A single run of the bench
-# cannot tell builds a millisecond apart on a noisy machine; this can.
-ABFLAGS ?= -runtimes crun -rounds 200
+# run, each as two byte-identical copies, with crun and with /bin/true as the runtime
+# (oshim's own part), and writes test/bench/results/ab.{txt,json} (about 6 minutes):
+# make ab BASE=main. A single run of the bench cannot tell builds a millisecond apart
+# on a noisy machine; this can, down to the copies' own spread, which it prints.
+ABFLAGS ?= -runtimes crun -rounds 200 -micro 400
 ab: deps build
 	@test -n "$(BASE)" || { echo "make ab: name the revision to compare with: make ab BASE=<git revision>"; exit 2; }
 	$(GO) run ./test/bench -oshim $(BIN) -base $(BASE) $(ABFLAGS)
@@ -178,7 +179,7 @@ ab: deps build
 # ab-smoke compares the tree with its own HEAD in a few rounds, so that make ab keeps
 # working; its figures mean nothing.
 ab-smoke: deps build
-	$(GO) run ./test/bench -oshim $(BIN) -base HEAD -runtimes crun -rounds 2 -warmup 1 -out /tmp/oshim-ab-smoke
+	$(GO) run ./test/bench -oshim $(BIN) -base HEAD -runtimes crun -rounds 2 -warmup 1 -micro 5 -out /tmp/oshim-ab-smoke
 
 # conformance runs the OCI runtime-tools validation suite against crun directly and
 # against oshim over crun, and fails if oshim does worse on any check (about 4 minutes;

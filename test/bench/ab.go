@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -101,7 +102,11 @@ func compareBuilds(o options) error {
 			return err
 		}
 	}
-	setups, err := abSetups(ws, base, head)
+	copies, err := makeCopies(ws, base, head)
+	if err != nil {
+		return err
+	}
+	setups, err := abSetups(ws, copies)
 	if err != nil {
 		return err
 	}
@@ -111,6 +116,12 @@ func compareBuilds(o options) error {
 	if res.Serial, err = runSerial(ws, setups, o); err != nil {
 		return err
 	}
+	progress("oshim's own part: %d rounds with /bin/true as the runtime", o.Micro)
+	own, err := ownPart(ws, copies, o.Micro, rand.New(rand.NewSource(o.Seed+1)))
+	if err != nil {
+		return err
+	}
+	res.Serial = append(res.Serial, own...)
 	if res.Rows, err = compareSeries(res.Serial); err != nil {
 		return err
 	}
@@ -179,11 +190,12 @@ func versionOf(bin string) (string, error) {
 	return first, nil
 }
 
-// abSetups are the direct runtime, then every oshim variant once for each copy of
-// each build, runtime by runtime.
-func abSetups(ws *workspace, builds ...abBuild) ([]setup, error) {
-	type copyOf struct{ name, bin string }
-	var copies []copyOf
+// abCopy is one copy of one build: its name ("base-1") and its oshim.
+type abCopy struct{ name, bin string }
+
+// makeCopies copies each build abCopies times.
+func makeCopies(ws *workspace, builds ...abBuild) ([]abCopy, error) {
+	var copies []abCopy
 	for _, b := range builds {
 		for k := 1; k <= abCopies; k++ {
 			name := fmt.Sprintf("%s-%d", b.Name, k)
@@ -191,9 +203,15 @@ func abSetups(ws *workspace, builds ...abBuild) ([]setup, error) {
 			if err := copyBuild(b.Dir, dir); err != nil {
 				return nil, err
 			}
-			copies = append(copies, copyOf{name, filepath.Join(dir, "oshim")})
+			copies = append(copies, abCopy{name, filepath.Join(dir, "oshim")})
 		}
 	}
+	return copies, nil
+}
+
+// abSetups are the direct runtime, then every oshim variant once for each copy,
+// runtime by runtime.
+func abSetups(ws *workspace, copies []abCopy) ([]setup, error) {
 	all, err := ws.setups()
 	if err != nil {
 		return nil, err
@@ -212,6 +230,34 @@ func abSetups(ws *workspace, builds ...abBuild) ([]setup, error) {
 		}
 	}
 	return out, nil
+}
+
+// ownPart times `run` of every variant by every copy with /bin/true as the runtime,
+// and /bin/true alone as the direct runtime, interleaved: oshim's own part of a call,
+// which a real runtime's noise would hide. The series are the runtime "true"'s.
+func ownPart(ws *workspace, copies []abCopy, n int, rng *rand.Rand) ([]*Series, error) {
+	tb, err := newTrueBench(ws)
+	if err != nil {
+		return nil, err
+	}
+	defer tb.close()
+	rows := []execRow{{"true", []string{tb.truePath}, []string{basePath}}}
+	series := []*Series{{Runtime: "true", Variant: "direct", Lifecycle: LifecycleRun}}
+	for _, v := range abVariants {
+		for _, c := range copies {
+			rows = append(rows, tb.run(c.bin, v))
+			series = append(series, &Series{Runtime: "true", Variant: v, Build: c.name, Lifecycle: LifecycleRun})
+		}
+	}
+	samples, err := tb.interleave(rows, n, rng)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range series {
+		s.SamplesMS = samples[i]
+		s.Summary = Summarize(s.SamplesMS)
+	}
+	return series, nil
 }
 
 // copyBuild copies a build's oshim and oshim-init (which oshim finds beside itself)
@@ -354,7 +400,7 @@ func renderAB(res *ABResults) string {
 		res.Base.Version, res.Head.Version, m.Kernel, m.CPUs, m.CPU, m.Go, m.BundleFS, m.RunFS)
 	fmt.Fprintf(&b, "%d rounds after %d warm-up; each build as %d copies, every configuration and copy interleaved in random order per round (seed %d)\n",
 		res.Settings.Rounds, res.Settings.Warmup, abCopies, res.Settings.Seed)
-	table(&b, "Per container, ms (a build's value in a round is the mean of its copies'; differences are medians of same-round differences)",
+	table(&b, "Per container, ms (a build's value in a round is the mean of its copies'; differences are medians of same-round differences; runtime true: /bin/true stands in for the runtime, leaving oshim's own part of a call)",
 		"runtime\tlifecycle\tconfig\tbase\thead\thead - base\tcopy spread\tverdict\tbase added\thead added\tsteps, head - base\t", func(w *tabwriter.Writer) {
 			for _, r := range res.Rows {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%.2f\t%.2f\t%+.2f\t%.2f\t%s\t%+.2f\t%+.2f\t%s\t\n", r.Runtime, r.Lifecycle, r.Variant,

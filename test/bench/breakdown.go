@@ -53,46 +53,85 @@ func breakdown(ws *workspace, o options) (*Breakdown, error) {
 // execCosts times whole processes, interleaved round by round: every difference
 // between two rows is one part of oshim's cost.
 func execCosts(ws *workspace, initArgs []string, n int, rng *rand.Rand) ([]Item, error) {
+	tb, err := newTrueBench(ws)
+	if err != nil {
+		return nil, err
+	}
+	defer tb.close()
+	crowded, err := crowdedConfig(ws, tb.state)
+	if err != nil {
+		return nil, err
+	}
+	crowdedRun := tb.run(ws.Oshim, "require")
+	crowdedRun.name = fmt.Sprintf("oshim require `run` -> true, %d records in run_dir", crowdedRecords)
+	crowdedRun.env = []string{basePath, "OSHIM_RUNTIME=" + tb.truePath, "OSHIM_CONFIG=" + crowded}
+	rows := []execRow{
+		{"true", []string{tb.truePath}, []string{basePath}},
+		{"floor -> true", []string{ws.Floor, "run", "x"}, []string{basePath, "FLOOR_RUNTIME=" + tb.truePath}},
+		tb.run(ws.Oshim, "passthrough"), tb.run(ws.Oshim, "require"), tb.run(ws.Oshim, "clear"), crowdedRun,
+		{"oshim-init (verify only) -> true", []string{ws.Init, "--", tb.truePath}, []string{basePath}},
+		{"oshim-init (as injected for clear) -> true", append(initArgs, tb.truePath), []string{basePath}},
+	}
+	samples, err := tb.interleave(rows, n, rng)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]Item, len(rows))
+	for i, r := range rows {
+		items[i] = Item{Name: r.name, Summary: Summarize(samples[i])}
+	}
+	return items, nil
+}
+
+// execRow is one process timed by trueBench.interleave.
+type execRow struct {
+	name string
+	argv []string
+	env  []string
+}
+
+// trueBench times whole oshim processes whose runtime is /bin/true: what is left is
+// oshim's own part of a call, without the runtime's noise.
+type trueBench struct {
+	ws       *workspace
+	l        *launcher
+	truePath string
+	state    string // the --root of the calls
+	bundle   string
+}
+
+func newTrueBench(ws *workspace) (*trueBench, error) {
 	truePath, state, err := ws.trueRuntime()
 	if err != nil {
 		return nil, err
 	}
-	l, err := newLauncher(ws.Dir)
-	if err != nil {
-		return nil, err
-	}
-	defer l.close()
 	bundle := filepath.Join(ws.Bundles, "breakdown")
 	if err := os.MkdirAll(bundle, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", bundle, err)
 	}
-	defer os.RemoveAll(bundle)
-	config := filepath.Join(bundle, "config.json")
-	oshimEnv := func(variant string) []string {
-		return []string{basePath, "OSHIM_RUNTIME=" + truePath, "OSHIM_CONFIG=" + ws.Configs[variant]}
-	}
-	type row struct {
-		name string
-		argv []string
-		env  []string
-	}
-	run := func(variant string) row {
-		return row{"oshim " + variant + " `run` -> true", []string{ws.Oshim, "--root", state, "run", "--bundle", bundle, "bd"}, oshimEnv(variant)}
-	}
-	crowded, err := crowdedConfig(ws, state)
+	l, err := newLauncher(ws.Dir)
 	if err != nil {
+		os.RemoveAll(bundle)
 		return nil, err
 	}
-	crowdedRun := run("require")
-	crowdedRun.name = fmt.Sprintf("oshim require `run` -> true, %d records in run_dir", crowdedRecords)
-	crowdedRun.env = []string{basePath, "OSHIM_RUNTIME=" + truePath, "OSHIM_CONFIG=" + crowded}
-	rows := []row{
-		{"true", []string{truePath}, []string{basePath}},
-		{"floor -> true", []string{ws.Floor, "run", "x"}, []string{basePath, "FLOOR_RUNTIME=" + truePath}},
-		run("passthrough"), run("require"), run("clear"), crowdedRun,
-		{"oshim-init (verify only) -> true", []string{ws.Init, "--", truePath}, []string{basePath}},
-		{"oshim-init (as injected for clear) -> true", append(initArgs, truePath), []string{basePath}},
-	}
+	return &trueBench{ws: ws, l: l, truePath: truePath, state: state, bundle: bundle}, nil
+}
+
+func (tb *trueBench) close() {
+	tb.l.close()
+	os.RemoveAll(tb.bundle)
+}
+
+// run is `oshim run` of the bench's bundle by the oshim at bin, with variant's config.
+func (tb *trueBench) run(bin, variant string) execRow {
+	return execRow{"oshim " + variant + " `run` -> true", []string{bin, "--root", tb.state, "run", "--bundle", tb.bundle, "bd"},
+		[]string{basePath, "OSHIM_RUNTIME=" + tb.truePath, "OSHIM_CONFIG=" + tb.ws.Configs[variant]}}
+}
+
+// interleave runs every row n times, in a new order every round, and returns each
+// row's wall times in ms, in round order.
+func (tb *trueBench) interleave(rows []execRow, n int, rng *rand.Rand) ([][]float64, error) {
+	config := filepath.Join(tb.bundle, "config.json")
 	samples := make([][]float64, len(rows))
 	for round := range n {
 		// A new order every round: a row that always followed the same other row
@@ -101,21 +140,17 @@ func execCosts(ws *workspace, initArgs []string, n int, rng *rand.Rand) ([]Item,
 			r := rows[i]
 			// Every call rewrites config.json and records the container: start each
 			// from the template, outside the timing.
-			if err := os.WriteFile(config, ws.Runtimes[0].Template, 0o644); err != nil {
+			if err := os.WriteFile(config, tb.ws.Runtimes[0].Template, 0o644); err != nil {
 				return nil, fmt.Errorf("write %s: %w", config, err)
 			}
-			res, err := l.call(r.argv, r.env)
+			res, err := tb.l.call(r.argv, r.env)
 			if err != nil {
-				return nil, fmt.Errorf("breakdown %s (round %d): %w", r.name, round, err)
+				return nil, fmt.Errorf("%s (round %d): %w", r.name, round, err)
 			}
 			samples[i] = append(samples[i], ms(res.Wall))
 		}
 	}
-	items := make([]Item, len(rows))
-	for i, r := range rows {
-		items[i] = Item{Name: r.name, Summary: Summarize(samples[i])}
-	}
-	return items, nil
+	return samples, nil
 }
 
 // crowdedRecords is how many records crowdedConfig leaves in its run directory: a
