@@ -67,8 +67,9 @@ type Request struct {
 	Store            records.Store
 	// Runtime is the real runtime, named in the record (runtime mode only).
 	Runtime ociruntime.Runtime
-	// InitBinary is the oshim-init copied into the container's init directory
-	// (initdir.Source).
+	// InitBinary is the oshim-init copied into the container's init directory; empty
+	// means initdir.Source, the one beside the running oshim, found only when a
+	// contract wants the init (it costs a readlink of /proc/self/exe).
 	InitBinary string
 	// InitSource is where the init's files are said to be when Explain prepares none.
 	InitSource string
@@ -139,7 +140,13 @@ func Admit(r Request) (*Outcome, error) {
 	}
 	target := rewrite.Target{InitSource: r.InitSource, Rootfs: r.rootfs()}
 	if pl.Contract.WantsInit() && r.Mode.writes() {
-		if target.InitSource, err = initdir.Prepare(r.Store, r.Root, r.ID, r.InitBinary); err != nil {
+		init := r.InitBinary
+		if init == "" {
+			if init, err = initdir.Source(); err != nil {
+				return nil, err
+			}
+		}
+		if target.InitSource, err = initdir.Prepare(r.Store, r.Root, r.ID, init); err != nil {
 			return nil, fmt.Errorf("prepare oshim-init for %s: %w", r.ID, err)
 		}
 		out.InitDir = target.InitSource

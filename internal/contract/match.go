@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/oshim/oshim/internal/annotation"
 )
@@ -23,7 +24,7 @@ type Match struct {
 }
 
 type annotationRule struct {
-	key, value *regexp.Regexp
+	key, value Pattern
 }
 
 func (m *Match) empty() bool {
@@ -42,11 +43,11 @@ func (m *Match) compile() error {
 	sort.Strings(keys)
 	m.keys = m.keys[:0]
 	for _, k := range keys {
-		re, err := regexp.Compile(k)
-		if err != nil {
-			return fmt.Errorf("match.annotations key %q: %w", k, err)
+		var key Pattern
+		if err := key.UnmarshalText([]byte(k)); err != nil {
+			return fmt.Errorf("match.annotations key: %w", err)
 		}
-		m.keys = append(m.keys, annotationRule{key: re, value: m.Annotations[k].re})
+		m.keys = append(m.keys, annotationRule{key: key, value: m.Annotations[k]})
 	}
 	return nil
 }
@@ -118,7 +119,7 @@ func (m *Match) evaluate(arg0 string, annotations map[string]string, why func(st
 // commandHit is the first of match.commands that matches arg0.
 func (m *Match) commandHit(arg0 string) (string, bool) {
 	for _, p := range m.Commands {
-		if p.re.MatchString(arg0) {
+		if p.MatchString(arg0) {
 			return p.String(), true
 		}
 	}
@@ -174,25 +175,58 @@ func (m *Match) unanchored() []string {
 }
 
 // Pattern is a regexp compiled when the config is decoded, so a bad one is reported
-// with its line.
-type Pattern struct{ re *regexp.Regexp }
+// with its line. A pattern that can only match one string, "^" and "$" around text
+// without a metacharacter (as most contracts name their workload: '^/usr/bin/agent$'),
+// is kept as that string and compared, not compiled: a create then runs no regexp
+// code at all, which cost every create about as much as the rest of the match.
+type Pattern struct {
+	src     string
+	literal bool
+	re      *regexp.Regexp
+}
 
 // UnmarshalText compiles the regexp.
 func (p *Pattern) UnmarshalText(b []byte) error {
-	re, err := regexp.Compile(string(b))
+	src := string(b)
+	if literalPattern(src) {
+		*p = Pattern{src: src, literal: true}
+		return nil
+	}
+	re, err := regexp.Compile(src)
 	if err != nil {
 		return fmt.Errorf("invalid regexp %q: %w", b, err)
 	}
-	p.re = re
+	*p = Pattern{src: src, re: re}
 	return nil
 }
 
-// MustPattern compiles a pattern for code and tests that build contracts directly.
-func MustPattern(s string) Pattern { return Pattern{re: regexp.MustCompile(s)} }
-
-func (p Pattern) String() string {
-	if p.re == nil {
-		return ""
+// literalPattern reports whether src is "^TEXT$" where TEXT holds no regexp
+// metacharacter, so that the regexp matches TEXT and nothing else: without the m flag,
+// ^ and $ match only at the ends of the text. TEXT must be valid UTF-8 without U+FFFD,
+// which the regexp would match against any invalid byte of the subject.
+func literalPattern(src string) bool {
+	if len(src) < 2 || src[0] != '^' || src[len(src)-1] != '$' {
+		return false
 	}
-	return p.re.String()
+	text := src[1 : len(src)-1]
+	return regexp.QuoteMeta(text) == text && utf8.ValidString(text) && !strings.ContainsRune(text, utf8.RuneError)
 }
+
+// MustPattern compiles a pattern for code and tests that build contracts directly.
+func MustPattern(s string) Pattern {
+	var p Pattern
+	if err := p.UnmarshalText([]byte(s)); err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// MatchString reports whether s matches the pattern.
+func (p Pattern) MatchString(s string) bool {
+	if p.literal {
+		return s == p.src[1:len(p.src)-1]
+	}
+	return p.re != nil && p.re.MatchString(s)
+}
+
+func (p Pattern) String() string { return p.src }

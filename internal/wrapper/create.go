@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/oshim/oshim/internal/admit"
-	"github.com/oshim/oshim/internal/initdir"
 	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/internal/spec"
 )
@@ -27,14 +26,10 @@ func (w *Wrapper) admit() (*records.Container, error) {
 	if err != nil {
 		return nil, err
 	}
-	init, err := initdir.Source()
-	if err != nil {
-		return nil, err
-	}
 	req := admit.Request{
 		Mode: admit.Create, Spec: f.Object, Contracts: w.Config.Set,
 		ID: w.Inv.ID, Root: w.Inv.Global.Root, Bundle: w.Inv.Bundle,
-		Store: w.Store, Runtime: w.Runtime, Report: w.Report, Metrics: w.Metrics, Log: w.Log, InitBinary: init,
+		Store: w.Store, Runtime: w.Runtime, Report: w.Report, Metrics: w.Metrics, Log: w.Log,
 	}
 	out, err := admit.Admit(req)
 	switch {
