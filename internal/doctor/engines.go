@@ -39,51 +39,53 @@ type engine struct {
 	optional bool
 }
 
-var containerd = engine{
-	name:       "containerd",
-	files:      []string{install.DefaultContainerdConfig},
-	imports:    true,
-	binaryKeys: []string{"BinaryName"},
-	install:    "oshim install containerd",
+// containerd is plain containerd's entry, which each distribution's copies.
+func containerd() engine {
+	return engine{
+		name:       "containerd",
+		files:      []string{install.DefaultContainerdConfig},
+		imports:    true,
+		binaryKeys: []string{"BinaryName"},
+		install:    "oshim install containerd",
+	}
 }
 
-var engines = []engine{
-	{
-		name:  "podman",
-		files: []string{"/usr/share/containers/containers.conf", "/etc/containers/containers.conf"},
-		dirs:  []string{"/usr/share/containers/containers.conf.d", "/etc/containers/containers.conf.d"},
-		// engine.runtimes.NAME = [paths]: podman runs the first one that exists.
-		binaryKeys: []string{"engine.runtimes."},
-		install:    "oshim install podman",
-	},
-	containerd,
-	{
-		name:       "CRI-O",
-		files:      []string{"/etc/crio/crio.conf"},
-		dirs:       []string{"/etc/crio/crio.conf.d"},
-		binaryKeys: []string{"runtime_path"},
-		install:    "oshim install crio",
-	},
-	{
-		name:  "Docker",
-		files: []string{"/etc/docker/daemon.json"},
-		json:  true,
-		// runtimes.NAME.path
-		binaryKeys: []string{"path"},
-		install:    "oshim install docker",
-	},
-}
-
-// engineList is engines, then the containerd of each distribution that oshim install
-// knows (k3s, rke2, k0s), read from the config it generates.
+// engineList is the engines, then the containerd of each distribution that oshim
+// install knows (k3s, rke2, k0s), read from the config it generates. It builds them
+// on each call, not in package variables, which every oshim call would initialise.
 func engineList() []engine {
-	list := slices.Clone(engines)
+	list := []engine{
+		{
+			name:  "podman",
+			files: []string{"/usr/share/containers/containers.conf", "/etc/containers/containers.conf"},
+			dirs:  []string{"/usr/share/containers/containers.conf.d", "/etc/containers/containers.conf.d"},
+			// engine.runtimes.NAME = [paths]: podman runs the first one that exists.
+			binaryKeys: []string{"engine.runtimes."},
+			install:    "oshim install podman",
+		},
+		containerd(),
+		{
+			name:       "CRI-O",
+			files:      []string{"/etc/crio/crio.conf"},
+			dirs:       []string{"/etc/crio/crio.conf.d"},
+			binaryKeys: []string{"runtime_path"},
+			install:    "oshim install crio",
+		},
+		{
+			name:  "Docker",
+			files: []string{"/etc/docker/daemon.json"},
+			json:  true,
+			// runtimes.NAME.path
+			binaryKeys: []string{"path"},
+			install:    "oshim install docker",
+		},
+	}
 	for _, l := range install.Layouts {
 		path := install.ContainerdConfig(l)
 		if path == install.DefaultContainerdConfig {
 			continue
 		}
-		e := containerd
+		e := containerd()
 		e.name = fmt.Sprintf("containerd (%s)", l)
 		e.files = []string{path}
 		e.install = fmt.Sprintf("oshim install containerd --layout %s", l)

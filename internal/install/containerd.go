@@ -55,8 +55,8 @@ func (c *Containerd) config() string {
 	switch {
 	case c.Config != "":
 		return c.Config
-	case layoutConfig[c.layout] != "":
-		return layoutConfig[c.layout]
+	case ContainerdConfig(c.layout) != "":
+		return ContainerdConfig(c.layout)
 	}
 	return DefaultContainerdConfig
 }
@@ -188,10 +188,7 @@ func (c *Containerd) plan(h Host, prev *Manifest) (*plan, error) {
 }
 
 func (c *Containerd) next() string {
-	how, ok := layoutRestart[c.layout]
-	if !ok {
-		how = layoutRestart[LayoutContainerd1]
-	}
+	how := layoutRestart(c.layout)
 	return fmt.Sprintf("restart containerd to load the runtime handler %q (%s; running containers keep running), then create a RuntimeClass with handler: %s (install/kubernetes/runtimeclass.yaml)", c.handler(), how, c.handler())
 }
 

@@ -37,28 +37,35 @@ const (
 // Layouts are the layouts --layout accepts.
 var Layouts = []Layout{LayoutContainerd1, LayoutContainerd2, LayoutK3s, LayoutRKE2, LayoutK0s}
 
-// layoutConfig is the file containerd reads in each layout (generated, for k3s, rke2
-// and k0s): the handler copies its default runtime's settings.
-var layoutConfig = map[Layout]string{
-	LayoutContainerd1: DefaultContainerdConfig,
-	LayoutContainerd2: DefaultContainerdConfig,
-	LayoutK3s:         "/var/lib/rancher/k3s/agent/etc/containerd/config.toml",
-	LayoutRKE2:        "/var/lib/rancher/rke2/agent/etc/containerd/config.toml",
-	LayoutK0s:         "/etc/k0s/containerd.toml",
+// ContainerdConfig is the file containerd reads in layout l (generated, for k3s, rke2
+// and k0s, where a handler install added appears once they have regenerated it; the
+// handler copies its default runtime's settings); "" for no layout. A switch, not a
+// map: every oshim call would build a package-level map at initialisation.
+func ContainerdConfig(l Layout) string {
+	switch l {
+	case LayoutContainerd1, LayoutContainerd2:
+		return DefaultContainerdConfig
+	case LayoutK3s:
+		return "/var/lib/rancher/k3s/agent/etc/containerd/config.toml"
+	case LayoutRKE2:
+		return "/var/lib/rancher/rke2/agent/etc/containerd/config.toml"
+	case LayoutK0s:
+		return "/etc/k0s/containerd.toml"
+	}
+	return ""
 }
 
-// ContainerdConfig is the file containerd reads in layout l: for k3s, rke2 and k0s the
-// config they generate, where a handler install added appears once they have
-// regenerated it.
-func ContainerdConfig(l Layout) string { return layoutConfig[l] }
-
-// layoutRestart says how each layout's containerd is restarted to load the handler.
-var layoutRestart = map[Layout]string{
-	LayoutContainerd1: "systemctl restart containerd",
-	LayoutContainerd2: "systemctl restart containerd",
-	LayoutK3s:         "systemctl restart k3s on a server, k3s-agent on an agent",
-	LayoutRKE2:        "systemctl restart rke2-server on a server, rke2-agent on an agent",
-	LayoutK0s:         "k0s applies containerd.d drop-ins itself; if the handler does not appear, systemctl restart k0sworker (k0scontroller on a controller)",
+// layoutRestart says how the layout's containerd is restarted to load the handler.
+func layoutRestart(l Layout) string {
+	switch l {
+	case LayoutK3s:
+		return "systemctl restart k3s on a server, k3s-agent on an agent"
+	case LayoutRKE2:
+		return "systemctl restart rke2-server on a server, rke2-agent on an agent"
+	case LayoutK0s:
+		return "k0s applies containerd.d drop-ins itself; if the handler does not appear, systemctl restart k0sworker (k0scontroller on a controller)"
+	}
+	return "systemctl restart containerd"
 }
 
 // k0sManaged is the first line of a containerd config k0s generates: only then does k0s
@@ -130,7 +137,7 @@ func detectLayout(h Host) (Layout, error) {
 		hits = append(hits, hit{l, DefaultContainerdConfig})
 	}
 	for _, l := range []Layout{LayoutK3s, LayoutRKE2} {
-		dir := filepath.Dir(layoutConfig[l])
+		dir := filepath.Dir(ContainerdConfig(l))
 		for _, name := range []string{"config.toml", "config.toml.tmpl", "config-v3.toml.tmpl"} {
 			if exists(h, filepath.Join(dir, name)) {
 				hits = append(hits, hit{l, filepath.Join(dir, name)})
@@ -138,7 +145,7 @@ func detectLayout(h Host) (Layout, error) {
 			}
 		}
 	}
-	for _, p := range []string{layoutConfig[LayoutK0s], k0sDropInDir(layoutConfig[LayoutK0s])} {
+	for _, p := range []string{ContainerdConfig(LayoutK0s), k0sDropInDir(ContainerdConfig(LayoutK0s))} {
 		if exists(h, p) {
 			hits = append(hits, hit{LayoutK0s, p})
 			break
@@ -149,7 +156,7 @@ func detectLayout(h Host) (Layout, error) {
 		return hits[0].layout, nil
 	case 0:
 		return "", fmt.Errorf("no containerd config found (looked for %s, %s, %s and %s): choose the layout with --layout %s (--layout containerd1 creates %s); nothing was written",
-			DefaultContainerdConfig, filepath.Dir(layoutConfig[LayoutK3s]), filepath.Dir(layoutConfig[LayoutRKE2]), layoutConfig[LayoutK0s], layoutNames(), DefaultContainerdConfig)
+			DefaultContainerdConfig, filepath.Dir(ContainerdConfig(LayoutK3s)), filepath.Dir(ContainerdConfig(LayoutRKE2)), ContainerdConfig(LayoutK0s), layoutNames(), DefaultContainerdConfig)
 	}
 	var found []string
 	for _, x := range hits {
