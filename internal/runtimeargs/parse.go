@@ -7,6 +7,7 @@ package runtimeargs
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -99,7 +100,8 @@ type Exec struct {
 }
 
 // Parse reads args (without the program name) as the runtime of dialect d does. cwd
-// resolves relative paths. With Unknown it parses as runc and as crun and refuses
+// resolves relative paths; "" means the working directory, read only for a relative
+// path. With Unknown it parses as runc and as crun and refuses
 // arguments they would read differently.
 func Parse(args []string, cwd string, d Dialect) (*Invocation, error) {
 	if d != Unknown {
@@ -173,15 +175,20 @@ func (inv *Invocation) parseCreate(args []string, cwd string, fs flagSet, t tabl
 	}
 	inv.ID = pos[0]
 	inv.Detach = f.isSet("detach")
-	inv.Bundle = cwd
-	if b := f.last("bundle"); b != "" {
-		inv.Bundle = absFrom(cwd, b)
+	bundle := f.last("bundle")
+	if bundle == "" {
+		bundle = "."
+	}
+	if inv.Bundle, err = absFrom(cwd, bundle); err != nil {
+		return err
 	}
 	inv.ConfigFile = filepath.Join(inv.Bundle, "config.json")
 	// crun reads "config.json" from the bundle, and any other relative --config from
 	// the caller's working directory, before it changes into the bundle.
 	if c := f.last("config"); t.config && c != "" && c != "config.json" {
-		inv.ConfigFile = absFrom(cwd, c)
+		if inv.ConfigFile, err = absFrom(cwd, c); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -241,11 +248,20 @@ func nonEmpty(s []string) []string {
 	return s
 }
 
-func absFrom(base, p string) string {
+// absFrom makes p absolute from base, or from the working directory when base is "":
+// engines pass absolute paths, and the working directory costs two stats to find.
+func absFrom(base, p string) (string, error) {
 	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
+		return filepath.Clean(p), nil
 	}
-	return filepath.Join(base, p)
+	if base == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", fmt.Errorf("working directory, for the relative path %q: %w", p, err)
+		}
+		base = wd
+	}
+	return filepath.Join(base, p), nil
 }
 
 // values holds every value given for each canonical flag name, in order, and the

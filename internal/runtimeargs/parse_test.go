@@ -1,6 +1,7 @@
 package runtimeargs
 
 import (
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -219,4 +220,30 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestWorkingDirectory: without a cwd given, relative paths and a missing --bundle are
+// resolved from the process's working directory.
+func TestWorkingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	tests := []struct {
+		args       []string
+		bundle     string
+		configFile string
+	}{
+		{[]string{"create", "id"}, dir, filepath.Join(dir, "config.json")},
+		{[]string{"create", "--bundle", "b", "id"}, filepath.Join(dir, "b"), filepath.Join(dir, "b", "config.json")},
+		{[]string{"create", "--bundle", "/abs/b/", "id"}, "/abs/b", "/abs/b/config.json"},
+		{[]string{"run", "--bundle", "/abs/b", "--config", "c.json", "id"}, "/abs/b", filepath.Join(dir, "c.json")},
+	}
+	for _, tt := range tests {
+		inv, err := Parse(tt.args, "", Crun)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.args, err)
+		}
+		if inv.Bundle != tt.bundle || inv.ConfigFile != tt.configFile {
+			t.Errorf("%q: bundle %s, config %s; want %s, %s", tt.args, inv.Bundle, inv.ConfigFile, tt.bundle, tt.configFile)
+		}
+	}
 }

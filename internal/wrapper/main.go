@@ -17,10 +17,6 @@ import (
 // oshim's own help, for a call with no subcommand; version and commit are oshim's
 // (commit is asked for only by --version: reading the build info costs every call).
 func Main(args []string, version string, commit func() string, usage func(io.Writer)) int {
-	cwd, err := os.Getwd()
-	if err != nil {
-		return fail(fmt.Errorf("working directory: %w", err))
-	}
 	// The arguments are read by the rules of the runtime that will get them, which the
 	// config names; a broken config is reported where the engine reads errors, so the
 	// log options are parsed first either way. The contracts are decoded only by the
@@ -31,7 +27,7 @@ func Main(args []string, version string, commit func() string, usage func(io.Wri
 		rt, cfgErr = ociruntime.Resolve(cfg.Runtime)
 	}
 	dialect := runtimeargs.DialectOf(rt.Path)
-	inv, err := runtimeargs.Parse(args, cwd, dialect)
+	inv, err := runtimeargs.Parse(args, "", dialect)
 	if err != nil {
 		return fail(err)
 	}
