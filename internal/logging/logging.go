@@ -24,7 +24,10 @@ type Options struct {
 // an error.
 func New(o Options) (*logrus.Logger, func(), error) {
 	l := logrus.New()
+	// Every message goes out through the hooks below, each with its own formatter; the
+	// logger's own output is discarded, so its formatter must not spend time on it.
 	l.SetOutput(io.Discard)
+	l.SetFormatter(discardFormatter{})
 	l.SetLevel(logrus.InfoLevel)
 	if o.Level != "" {
 		lvl, err := logrus.ParseLevel(o.Level)
@@ -71,6 +74,11 @@ func (h *writerHook) Fire(e *logrus.Entry) error {
 	_, err = h.w.Write(b)
 	return err
 }
+
+// discardFormatter formats nothing, for output that is discarded.
+type discardFormatter struct{}
+
+func (discardFormatter) Format(*logrus.Entry) ([]byte, error) { return nil, nil }
 
 // plainFormatter writes "oshim: message" the way command-line tools report errors.
 type plainFormatter struct{}

@@ -8,7 +8,6 @@
 package metrics
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/oshim/oshim/internal/atomicfile"
+	"github.com/oshim/oshim/internal/jsonread"
 	"github.com/oshim/oshim/internal/jsonwrite"
 )
 
@@ -145,10 +145,24 @@ func Read(dir string) (Counters, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read metrics: %w", err)
 	}
-	if err := json.Unmarshal(b, &c); err != nil {
+	if c, err = decode(b); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", filepath.Join(dir, file), err)
 	}
 	return c, nil
+}
+
+// decode reads the counters as encoding/json reads them into Counters, without building
+// its decoder by reflection in every call that counts. The file is oshim's own,
+// written by MarshalJSON.
+func decode(b []byte) (Counters, error) {
+	c := Counters{}
+	r := jsonread.New(b)
+	r.Object(func(contract string) {
+		events := map[Event]uint64{}
+		r.Object(func(e string) { events[Event(e)] = r.Uint(64) })
+		c[contract] = events
+	})
+	return c, r.Err()
 }
 
 // WritePrometheus prints the counters in Prometheus' text format, one counter family

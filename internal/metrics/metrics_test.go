@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -87,4 +88,71 @@ func TestCountersEncoding(t *testing.T) {
 			t.Errorf("MarshalJSON = %s, want %s", got, want)
 		}
 	}
+}
+
+// normalized is c with every null inner map as an empty one: encoding/json keeps
+// {"a":null} as a nil map, decode as an empty one, and both count alike.
+func normalized(c Counters) Counters {
+	for k, v := range c {
+		if v == nil {
+			c[k] = map[Event]uint64{}
+		}
+	}
+	return c
+}
+
+// TestCountersDecoding: decode reads what MarshalJSON writes back to the same
+// counters, and reads any file as encoding/json does.
+func TestCountersDecoding(t *testing.T) {
+	for _, c := range []Counters{{}, {"b": {Skew: 2, Matched: 1 << 40}, "a\"<\u2028": {}, "": {Repair: 0}}} {
+		b, err := c.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decode(b)
+		if err != nil || !reflect.DeepEqual(got, c) {
+			t.Errorf("decode(%s) = %v, %v; want %v", b, got, err, c)
+		}
+	}
+	for _, in := range []string{`null`, `{"a":null}`, `{"a":{"x":1},"a":{"y":2}}`, `{"a":{"x":1,"x":3}}`, ` { "a" : { "x" : 18446744073709551615 } } `} {
+		got, err := decode([]byte(in))
+		var want Counters
+		if jerr := json.Unmarshal([]byte(in), &want); jerr != nil || err != nil {
+			t.Fatalf("%s: decode error %v, encoding/json error %v", in, err, jerr)
+		}
+		if want == nil {
+			want = Counters{}
+		}
+		if !reflect.DeepEqual(got, normalized(want)) {
+			t.Errorf("%s: decode = %v, encoding/json = %v", in, got, want)
+		}
+	}
+	for _, in := range []string{`{`, `[]`, `{"a":{"x":-1}}`, `{"a":{"x":1.5}}`, `{"a":{"x":18446744073709551616}}`, `{"a":{"x":"1"}}`, `{"a":1}`, `{} x`} {
+		if got, err := decode([]byte(in)); err == nil {
+			t.Errorf("%s: decoded as %v", in, got)
+		}
+	}
+}
+
+// FuzzCountersDecoding: whatever decode accepts, encoding/json reads alike.
+func FuzzCountersDecoding(f *testing.F) {
+	f.Add([]byte(`{"a":{"matched":1,"skew":2},"b":{}}`))
+	f.Add([]byte(`{"a":null,"\u00e9\"":{"x":0}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := decode(b)
+		var want Counters
+		jerr := json.Unmarshal(b, &want)
+		if err != nil {
+			return
+		}
+		if jerr != nil {
+			t.Fatalf("%q: decode accepted %v, encoding/json refused: %v", b, got, jerr)
+		}
+		if want == nil {
+			want = Counters{}
+		}
+		if !reflect.DeepEqual(got, normalized(want)) {
+			t.Fatalf("%q: decode = %v, encoding/json = %v", b, got, want)
+		}
+	})
 }
