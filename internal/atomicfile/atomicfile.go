@@ -2,23 +2,31 @@
 // never a mix: a temp file in the same directory, fsync, rename, fsync the directory
 // (callers may skip the fsyncs where durability buys nothing, and the rename then
 // swaps the two names so that no file system flushes on its own).
+//
+// It works on plain file descriptors, not os.File: a contracted create writes three
+// files, and os.File sets up Go's network poller on its first use and registers every
+// file it opens with it, which a file on disk never needs.
 package atomicfile
 
 import (
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"syscall"
+	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/oshim/oshim/internal/smallfile"
 )
 
 // Option adjusts how Write writes.
 type Option func(*settings)
 
 type settings struct {
-	// prepare adjusts the new file before its content is written.
-	prepare []func(*os.File) error
+	// prepare adjusts the new file, open as fd, before its content is written.
+	prepare []func(fd int) error
 	// volatile skips both fsyncs.
 	volatile bool
 }
@@ -27,15 +35,18 @@ type settings struct {
 // patches a file in a rootless user's bundle.
 func Owner(uid, gid uint32) Option {
 	return func(s *settings) {
-		s.prepare = append(s.prepare, func(f *os.File) error {
-			info, err := f.Stat()
-			if err != nil {
-				return err
+		s.prepare = append(s.prepare, func(fd int) error {
+			var st unix.Stat_t
+			if err := unix.Fstat(fd, &st); err != nil {
+				return fmt.Errorf("fstat: %w", err)
 			}
-			if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Uid == uid && st.Gid == gid {
+			if st.Uid == uid && st.Gid == gid {
 				return nil
 			}
-			return f.Chown(int(uid), int(gid))
+			if err := unix.Fchown(fd, int(uid), int(gid)); err != nil {
+				return fmt.Errorf("fchown: %w", err)
+			}
+			return nil
 		})
 	}
 }
@@ -49,6 +60,10 @@ func Volatile() Option {
 	return func(s *settings) { s.volatile = true }
 }
 
+// tempAttempts bounds the search for an unused temp name: a collision of two random
+// names is rare, a hundred in a row means something else is wrong.
+const tempAttempts = 100
+
 // Write replaces path with data, with the given mode. Mode and options are applied
 // through the open descriptor before the data is written, so the content is never
 // reachable with looser permissions.
@@ -61,52 +76,79 @@ func Write(path string, data []byte, mode os.FileMode, opts ...Option) (err erro
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".oshim-*")
+	fd, tmp, err := createTemp(dir, "."+base+".oshim-")
 	if err != nil {
 		return fmt.Errorf("create temp file for %s: %w", path, err)
 	}
+	closed := false
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			if !closed {
+				unix.Close(fd)
+			}
+			unix.Unlink(tmp)
 		}
 	}()
-	// CreateTemp uses 0600; the umask must not decide the final mode either.
-	if err = tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("chmod %s: %w", tmp.Name(), err)
+	if err = unix.Fchmod(fd, uint32(mode.Perm())); err != nil {
+		return &fs.PathError{Op: "chmod", Path: tmp, Err: err}
 	}
 	for _, prepare := range set.prepare {
-		if err = prepare(tmp); err != nil {
-			return fmt.Errorf("prepare %s: %w", tmp.Name(), err)
+		if err = prepare(fd); err != nil {
+			return fmt.Errorf("prepare %s: %w", tmp, err)
 		}
 	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", tmp.Name(), err)
+	if err = smallfile.WriteAll(fd, data); err != nil {
+		return &fs.PathError{Op: "write", Path: tmp, Err: err}
 	}
 	if !set.volatile {
-		if err = tmp.Sync(); err != nil {
-			return fmt.Errorf("sync %s: %w", tmp.Name(), err)
+		if err = fsync(fd); err != nil {
+			return &fs.PathError{Op: "sync", Path: tmp, Err: err}
 		}
 	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", tmp.Name(), err)
+	closed = true
+	if err = unix.Close(fd); err != nil {
+		return &fs.PathError{Op: "close", Path: tmp, Err: err}
 	}
 	if set.volatile {
-		return replaceUnsynced(tmp.Name(), path)
+		return replaceUnsynced(tmp, path)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("rename %s to %s: %w", tmp.Name(), path, err)
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("rename %s to %s: %w", tmp, path, err)
 	}
-	// The new content is in place; syncing the directory makes the rename durable.
-	d, err := os.Open(dir)
+	d, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", dir, err)
+		return &fs.PathError{Op: "open", Path: dir, Err: err}
 	}
-	defer d.Close()
-	if err = d.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
+	defer unix.Close(d)
+	if err = fsync(d); err != nil {
+		return &fs.PathError{Op: "sync", Path: dir, Err: err}
 	}
 	return nil
+}
+
+// createTemp creates a new file dir/prefixNNN, readable and writable by its owner
+// only, as os.CreateTemp does.
+func createTemp(dir, prefix string) (int, string, error) {
+	for range tempAttempts {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		fd, err := unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o600)
+		if err == unix.EINTR || err == unix.EEXIST {
+			continue
+		}
+		if err != nil {
+			return -1, "", &fs.PathError{Op: "open", Path: name, Err: err}
+		}
+		return fd, name, nil
+	}
+	return -1, "", fmt.Errorf("no unused temp name in %s after %d attempts", dir, tempAttempts)
+}
+
+func fsync(fd int) error {
+	for {
+		if err := unix.Fsync(fd); err != unix.EINTR {
+			return err
+		}
+	}
 }
 
 // replaceUnsynced puts tmp in place of the regular file at path by swapping the two

@@ -6,9 +6,12 @@ package logging
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
+	"github.com/oshim/oshim/internal/smallfile"
 	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
 )
 
 // Options are the runtime's global logging flags.
@@ -88,25 +91,33 @@ func (plainFormatter) Format(e *logrus.Entry) ([]byte, error) {
 }
 
 // lazyFile opens the log file on the first message: most calls log nothing, and a log
-// file that cannot be opened must not stop a call the runtime would handle.
+// file that cannot be opened must not stop a call the runtime would handle. It writes
+// through a plain descriptor: an os.File would set up Go's network poller for it.
 type lazyFile struct {
-	path string
-	f    *os.File
-	err  error
+	path   string
+	opened bool
+	fd     int
+	err    error
 }
 
 func (l *lazyFile) Write(b []byte) (int, error) {
-	if l.f == nil && l.err == nil {
-		l.f, l.err = os.OpenFile(l.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if !l.opened {
+		l.opened = true
+		if l.fd, l.err = unix.Open(l.path, unix.O_CREAT|unix.O_WRONLY|unix.O_APPEND|unix.O_CLOEXEC, 0o644); l.err != nil {
+			l.err = &fs.PathError{Op: "open", Path: l.path, Err: l.err}
+		}
 	}
 	if l.err != nil {
 		return 0, l.err
 	}
-	return l.f.Write(b)
+	if err := smallfile.WriteAll(l.fd, b); err != nil {
+		return 0, &fs.PathError{Op: "write", Path: l.path, Err: err}
+	}
+	return len(b), nil
 }
 
 func (l *lazyFile) close() {
-	if l.f != nil {
-		l.f.Close()
+	if l.opened && l.err == nil {
+		unix.Close(l.fd)
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -24,6 +23,7 @@ import (
 	"github.com/oshim/oshim/internal/atomicfile"
 	"github.com/oshim/oshim/internal/jsonread"
 	"github.com/oshim/oshim/internal/jsonwrite"
+	"github.com/oshim/oshim/internal/smallfile"
 )
 
 // Event is one thing oshim counts.
@@ -67,6 +67,8 @@ type Counters map[string]map[Event]uint64
 const (
 	file     = "metrics.json"
 	lockFile = "metrics.lock"
+	// maxFile bounds what Read reads: a few hundred bytes a contract.
+	maxFile = 4 << 20
 )
 
 // Add counts events for contract in run directory dir, and rewrites textfile (when not
@@ -75,19 +77,14 @@ func Add(dir, textfile, contract string, events ...Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_CREATE|os.O_RDWR|unix.O_CLOEXEC, 0o600)
+	lockPath := filepath.Join(dir, lockFile)
+	lock, err := unix.Open(lockPath, unix.O_CREAT|unix.O_RDWR|unix.O_CLOEXEC, 0o600)
 	if err != nil {
-		return fmt.Errorf("metrics lock: %w", err)
+		return fmt.Errorf("metrics lock: %w", &fs.PathError{Op: "open", Path: lockPath, Err: err})
 	}
-	defer lock.Close()
-	for {
-		err = unix.Flock(int(lock.Fd()), unix.LOCK_EX)
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("metrics lock: %w", err)
+	defer unix.Close(lock)
+	if err := smallfile.Lock(lock); err != nil {
+		return fmt.Errorf("metrics lock: %w", &fs.PathError{Op: "flock", Path: lockPath, Err: err})
 	}
 	c, err := Read(dir)
 	if err != nil {
@@ -137,15 +134,15 @@ func (c Counters) MarshalJSON() ([]byte, error) {
 
 // Read returns the counters of run directory dir; none yet is no error.
 func Read(dir string) (Counters, error) {
-	c := Counters{}
-	b, err := os.ReadFile(filepath.Join(dir, file))
+	b, _, err := smallfile.Read(filepath.Join(dir, file), maxFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		return c, nil
+		return Counters{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read metrics: %w", err)
 	}
-	if c, err = decode(b); err != nil {
+	c, err := decode(b)
+	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", filepath.Join(dir, file), err)
 	}
 	return c, nil

@@ -6,30 +6,36 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/oshim/oshim/internal/smallfile"
 )
 
 // ocsfAppend appends lines to path, one write each, rotating path to path+".1" before a
 // line that would take it past limit. A line longer than limit still goes into a fresh
-// file.
+// file. It uses plain descriptors, not os.File, whose first use sets up Go's network
+// poller: a contracted create writes its findings here.
 func ocsfAppend(path string, limit int64, lines [][]byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return fmt.Errorf("create directory of %s: %w", path, err)
 	}
-	f, err := ocsfOpenLocked(path)
+	fd, err := ocsfOpenLocked(path)
 	if err != nil {
 		return err
 	}
-	defer func() { f.Close() }()
+	defer func() {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+	}()
 	for _, line := range lines {
 		for {
-			st, err := f.Stat()
-			if err != nil {
-				return fmt.Errorf("stat %s: %w", path, err)
+			var st unix.Stat_t
+			if err := unix.Fstat(fd, &st); err != nil {
+				return &fs.PathError{Op: "stat", Path: path, Err: err}
 			}
-			if st.Size() == 0 || st.Size()+int64(len(line)) <= limit {
+			if st.Size == 0 || st.Size+int64(len(line)) <= limit {
 				break
 			}
 			// The lock is held on the file being renamed: writers that opened it and wait
@@ -37,18 +43,21 @@ func ocsfAppend(path string, limit int64, lines [][]byte) error {
 			if err := os.Rename(path, path+".1"); err != nil {
 				return fmt.Errorf("rotate %s: %w", path, err)
 			}
-			f.Close()
-			if f, err = ocsfOpenLocked(path); err != nil {
+			unix.Close(fd)
+			if fd, err = ocsfOpenLocked(path); err != nil {
 				return err
 			}
 		}
-		// O_APPEND makes each write land whole at the end, even past another process.
-		if _, err := f.Write(line); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+		// O_APPEND makes each write land at the end, even past a writer that does not
+		// lock.
+		if err := smallfile.WriteAll(fd, line); err != nil {
+			return &fs.PathError{Op: "write", Path: path, Err: err}
 		}
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, err)
+	err = unix.Close(fd)
+	fd = -1
+	if err != nil {
+		return &fs.PathError{Op: "close", Path: path, Err: err}
 	}
 	return nil
 }
@@ -60,49 +69,30 @@ const ocsfOpenAttempts = 100
 // ocsfOpenLocked opens path for appending and takes an exclusive flock on it. Another
 // process may rotate the file between the open and the lock, leaving the lock on the
 // renamed file: it then reopens until the locked file is the one at path.
-func ocsfOpenLocked(path string) (*os.File, error) {
+func ocsfOpenLocked(path string) (int, error) {
 	for range ocsfOpenAttempts {
 		// O_NOFOLLOW: oshim runs as root, and the log directory must not redirect it.
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NOFOLLOW, 0o640)
+		fd, err := unix.Open(path, unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o640)
 		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", path, err)
+			return -1, &fs.PathError{Op: "open", Path: path, Err: err}
 		}
-		if err := ocsfFlock(f); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", path, err)
+		if err := smallfile.Lock(fd); err != nil {
+			unix.Close(fd)
+			return -1, &fs.PathError{Op: "lock", Path: path, Err: err}
 		}
-		held, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("stat %s: %w", path, err)
+		var held, cur unix.Stat_t
+		if err := unix.Fstat(fd, &held); err != nil {
+			unix.Close(fd)
+			return -1, &fs.PathError{Op: "stat", Path: path, Err: err}
 		}
-		cur, err := os.Lstat(path)
-		if err == nil && os.SameFile(held, cur) {
-			return f, nil
+		err = unix.Lstat(path, &cur)
+		if err == nil && held.Dev == cur.Dev && held.Ino == cur.Ino {
+			return fd, nil
 		}
-		f.Close()
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("stat %s: %w", path, err)
+		unix.Close(fd)
+		if err != nil && !errors.Is(err, unix.ENOENT) {
+			return -1, &fs.PathError{Op: "stat", Path: path, Err: err}
 		}
 	}
-	return nil, fmt.Errorf("open %s: rotated by other writers %d times in a row", path, ocsfOpenAttempts)
-}
-
-func ocsfFlock(f *os.File) error {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var lerr error
-	if err := rc.Control(func(fd uintptr) {
-		for {
-			// A signal can interrupt the wait for the lock; the wait goes on.
-			if lerr = unix.Flock(int(fd), unix.LOCK_EX); !errors.Is(lerr, unix.EINTR) {
-				return
-			}
-		}
-	}); err != nil {
-		return err
-	}
-	return lerr
+	return -1, fmt.Errorf("open %s: rotated by other writers %d times in a row", path, ocsfOpenAttempts)
 }

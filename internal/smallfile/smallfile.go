@@ -1,8 +1,10 @@
 // Package smallfile reads the few small files every oshim call needs (the admin
-// config, a bundle's config.json, a record) with plain system calls. An os.File
-// registers each file it opens with Go's network poller, and the first open sets the
-// poller up: for a regular file that is five wasted system calls per open, plus the
-// poller's code and memory faulted in by a process that lives for milliseconds.
+// config, a bundle's config.json, a record) with plain system calls, and gives the
+// writers of the others (internal/atomicfile, the OCSF log, the counters, the log
+// file) the loops plain descriptors need. An os.File registers each file it opens
+// with Go's network poller, and the first open sets the poller up: for a regular file
+// that is five wasted system calls per open, plus the poller's code and memory
+// faulted in by a process that lives for milliseconds.
 package smallfile
 
 import (
@@ -87,4 +89,28 @@ func CheckRegular(mode uint32) error {
 		kind = "not a regular file"
 	}
 	return fmt.Errorf("is %s, want a regular file", kind)
+}
+
+// WriteAll writes data to fd, going on after a signal or a short write.
+func WriteAll(fd int, data []byte) error {
+	for len(data) > 0 {
+		n, err := unix.Write(fd, data)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
+}
+
+// Lock takes an exclusive flock on fd, waiting for it through signals.
+func Lock(fd int) error {
+	for {
+		if err := unix.Flock(fd, unix.LOCK_EX); err != unix.EINTR {
+			return err
+		}
+	}
 }
