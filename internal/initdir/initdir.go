@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/oshim/oshim/internal/initproc"
 	"github.com/oshim/oshim/internal/records"
+	"github.com/oshim/oshim/internal/smallfile"
 )
 
 // Prepare makes a fresh init directory for container id in runtime root of store s,
@@ -85,71 +87,111 @@ func Source() (string, error) {
 	return filepath.Join(filepath.Dir(exe), initproc.HostBinary), nil
 }
 
-// copyInit copies the init at path to dst.
+// copyInit copies the init at path to dst, through plain descriptors: an os.File would
+// set up Go's network poller for two files on disk.
 func copyInit(path, dst string) error {
-	src, err := os.Open(path)
+	src, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
-		return fmt.Errorf("open the in-container init: %w: build it with oshim (make build) and install it beside oshim as %s", err, initproc.HostBinary)
+		return fmt.Errorf("open the in-container init: %w: build it with oshim (make build) and install it beside oshim as %s", &fs.PathError{Op: "open", Path: path, Err: err}, initproc.HostBinary)
 	}
-	defer src.Close()
-	size, err := requireStatic(src)
+	defer unix.Close(src)
+	size, err := requireStatic(src, path)
 	if err != nil {
 		return err
 	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o555)
+	out, err := unix.Open(dst, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_CLOEXEC, 0o555)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", dst, err)
 	}
-	if err := copyData(out, src, size); err != nil {
-		out.Close()
+	if err := copyData(out, src, size, path); err != nil {
+		unix.Close(out)
 		return fmt.Errorf("copy %s to %s: %w", path, dst, err)
 	}
-	if err := out.Close(); err != nil {
+	if err := unix.Close(out); err != nil {
 		return fmt.Errorf("close %s: %w", dst, err)
 	}
 	return nil
 }
 
-// copyData copies the size bytes of src to out with sendfile(2), so the kernel moves
-// them from the page cache. io.Copy read them into a fresh 32 KiB buffer first, and
-// faulting in that buffer's pages was most of what the copy cost a contracted create.
-// A file system that cannot sendfile between the two files gets io.Copy.
-func copyData(out, src *os.File, size int64) error {
+// copyData copies the size bytes of src (named name) to out with sendfile(2), so the
+// kernel moves them from the page cache. Reading them into a fresh 32 KiB buffer first
+// faulted in that buffer's pages, most of what the copy cost a contracted create. A
+// file system that cannot sendfile between the two files gets read and write.
+func copyData(out, src int, size int64, name string) error {
 	var off int64
 	for off < size {
-		n, err := unix.Sendfile(int(out.Fd()), int(src.Fd()), &off, int(size-off))
+		n, err := unix.Sendfile(out, src, &off, int(size-off))
 		if off == 0 && (errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS)) {
-			_, err = io.Copy(out, src)
-			return err
+			return readWrite(out, src, size, name)
+		}
+		if err == unix.EINTR || err == unix.EAGAIN {
+			continue
 		}
 		if err != nil {
 			return err
 		}
 		if n == 0 {
-			return fmt.Errorf("%s ended at byte %d of %d", src.Name(), off, size)
+			return fmt.Errorf("%s ended at byte %d of %d", name, off, size)
 		}
 	}
 	return nil
 }
 
+// readWrite is copyData without sendfile.
+func readWrite(out, src int, size int64, name string) error {
+	buf := make([]byte, 32<<10)
+	var off int64
+	for off < size {
+		n, err := unix.Pread(src, buf[:min(int64(len(buf)), size-off)], off)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("%s ended at byte %d of %d", name, off, size)
+		}
+		if err := smallfile.WriteAll(out, buf[:n]); err != nil {
+			return err
+		}
+		off += int64(n)
+	}
+	return nil
+}
+
+// fdReader reads a file at offsets through its descriptor, for hasInterp.
+type fdReader int
+
+func (fd fdReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := unix.Pread(int(fd), p, off)
+	switch {
+	case err != nil:
+		return 0, err
+	case n < len(p):
+		return n, io.ErrUnexpectedEOF
+	}
+	return n, nil
+}
+
 // requireStatic refuses an init that is not a static executable: inside a container a
 // loader and libc are not there, and every contracted container would fail to start.
 // It returns the file's size.
-func requireStatic(f *os.File) (int64, error) {
+func requireStatic(fd int, name string) (int64, error) {
 	fix := "rebuild it with oshim (make build) and install it beside oshim as " + initproc.HostBinary
-	st, err := f.Stat()
-	if err != nil {
-		return 0, fmt.Errorf("stat the in-container init %s: %w", f.Name(), err)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return 0, fmt.Errorf("stat the in-container init %s: %w", name, err)
 	}
-	if !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {
-		return 0, fmt.Errorf("the in-container init %s is not an executable file (mode %v): %s", f.Name(), st.Mode(), fix)
+	if st.Mode&unix.S_IFMT != unix.S_IFREG || st.Mode&0o111 == 0 {
+		return 0, fmt.Errorf("the in-container init %s is not an executable file (mode %#o): %s", name, st.Mode, fix)
 	}
-	dynamic, err := hasInterp(f)
+	dynamic, err := hasInterp(fdReader(fd))
 	if err != nil {
-		return 0, fmt.Errorf("the in-container init %s is not a static executable: %w: %s", f.Name(), err, fix)
+		return 0, fmt.Errorf("the in-container init %s is not a static executable: %w: %s", name, err, fix)
 	}
 	if dynamic {
-		return 0, fmt.Errorf("the in-container init %s is dynamically linked, so it cannot run inside a container: %s", f.Name(), fix)
+		return 0, fmt.Errorf("the in-container init %s is dynamically linked, so it cannot run inside a container: %s", name, fix)
 	}
-	return st.Size(), nil
+	return st.Size, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/oshim/oshim/internal/records"
+	"golang.org/x/sys/unix"
 )
 
 func TestPrepare(t *testing.T) {
@@ -82,7 +83,7 @@ func TestCopyData(t *testing.T) {
 		description string
 		content     []byte
 		size        int64 // what the caller believes the size is
-		appendMode  bool  // sendfile refuses an O_APPEND target: io.Copy takes over
+		appendMode  bool  // sendfile refuses an O_APPEND target: read and write take over
 		wantErr     bool
 	}{
 		{description: "empty", content: nil, size: 0},
@@ -98,22 +99,22 @@ func TestCopyData(t *testing.T) {
 				if err := os.WriteFile(srcPath, tc.content, 0o644); err != nil {
 					t.Fatal(err)
 				}
-				src, err := os.Open(srcPath)
+				src, err := unix.Open(srcPath, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
-				defer src.Close()
+				defer unix.Close(src)
 				dstPath := filepath.Join(t.TempDir(), "dst")
-				flags := os.O_CREATE | os.O_EXCL | os.O_WRONLY
+				flags := unix.O_CREAT | unix.O_EXCL | unix.O_WRONLY | unix.O_CLOEXEC
 				if tc.appendMode {
-					flags |= os.O_APPEND
+					flags |= unix.O_APPEND
 				}
-				out, err := os.OpenFile(dstPath, flags, 0o644)
+				out, err := unix.Open(dstPath, flags, 0o644)
 				if err != nil {
 					t.Fatal(err)
 				}
-				err = copyData(out, src, tc.size)
-				out.Close()
+				err = copyData(out, src, tc.size, srcPath)
+				unix.Close(out)
 				if tc.wantErr {
 					if err == nil {
 						t.Fatal("copyData of a file shorter than its size succeeded")
