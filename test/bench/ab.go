@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -80,17 +79,7 @@ func (r ABRow) Verdict() string {
 
 // compareBuilds measures the oshim at o.Oshim (head) against the same repository at
 // revision o.Base (base), interleaved in one run, and writes ab.txt and ab.json.
-func compareBuilds(o options) error {
-	if err := checkOptions(o); err != nil {
-		return err
-	}
-	ws, err := newWorkspace(o)
-	if err != nil {
-		return err
-	}
-	if !o.Keep {
-		defer ws.remove()
-	}
+func compareBuilds(o options, ws *workspace) error {
 	progress("building base %s", o.Base)
 	base, err := buildRevision(o.Base, filepath.Join(ws.Dir, "base"))
 	if err != nil {
@@ -373,20 +362,8 @@ func meanOfCopies(copies [abCopies]*Series, samples func(*Series) []float64) []f
 }
 
 func writeABOutputs(dir string, res *ABResults) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	text := renderAB(res)
-	fmt.Print(text)
-	if err := os.WriteFile(filepath.Join(dir, "ab.txt"), []byte(text), 0o644); err != nil {
-		return fmt.Errorf("write ab.txt: %w", err)
-	}
-	data, err := json.MarshalIndent(res, "", " ")
-	if err != nil {
-		return fmt.Errorf("encode results: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "ab.json"), append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write ab.json: %w", err)
+	if err := writeReport(dir, "ab", renderAB(res), res); err != nil {
+		return err
 	}
 	fmt.Printf("\nwrote %s/ab.{txt,json}\n", dir)
 	return nil

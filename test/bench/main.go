@@ -73,17 +73,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
-	measureAll := run
+	job := run
 	if o.Base != "" {
-		measureAll = compareBuilds
+		job = compareBuilds
 	}
-	if err := measureAll(o); err != nil {
+	if err := inWorkspace(o, job); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(o options) error {
+// inWorkspace checks the options, prepares the scratch directory and runs job in it.
+func inWorkspace(o options, job func(options, *workspace) error) error {
 	if os.Geteuid() != 0 {
 		return fmt.Errorf("run as root: the runtimes create real containers")
 	}
@@ -97,6 +98,11 @@ func run(o options) error {
 	if !o.Keep {
 		defer ws.remove()
 	}
+	return job(o, ws)
+}
+
+// run measures everything and writes bench.txt, bench.json and bench.png.
+func run(o options, ws *workspace) error {
 	res := &Results{Version: 1, Started: time.Now().UTC(), Settings: settingsOf(o), Machine: describeMachine(ws)}
 	if err := measure(o, ws, res); err != nil {
 		return err
@@ -159,15 +165,7 @@ func measure(o options, ws *workspace, res *Results) error {
 }
 
 func writeOutputs(dir string, res *Results) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	text := renderText(res)
-	fmt.Print(text)
-	if err := os.WriteFile(filepath.Join(dir, "bench.txt"), []byte(text), 0o644); err != nil {
-		return fmt.Errorf("write bench.txt: %w", err)
-	}
-	if err := writeJSON(filepath.Join(dir, "bench.json"), res); err != nil {
+	if err := writeReport(dir, "bench", renderText(res), res); err != nil {
 		return err
 	}
 	if err := writeChart(filepath.Join(dir, "bench.png"), res); err != nil {
@@ -175,6 +173,19 @@ func writeOutputs(dir string, res *Results) error {
 	}
 	fmt.Printf("\nwrote %s/bench.{txt,json,png}\n", dir)
 	return nil
+}
+
+// writeReport prints text and writes it to dir/NAME.txt, and v, indented, to
+// dir/NAME.json.
+func writeReport(dir, name, text string, v any) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	fmt.Print(text)
+	if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(text), 0o644); err != nil {
+		return fmt.Errorf("write %s.txt: %w", name, err)
+	}
+	return writeJSON(filepath.Join(dir, name+".json"), v)
 }
 
 // progress reports a phase on stderr, so stdout holds only the results.

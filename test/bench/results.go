@@ -74,8 +74,8 @@ func describeMachine(ws *workspace) Machine {
 	return m
 }
 
-func writeJSON(path string, res *Results) error {
-	data, err := json.MarshalIndent(res, "", " ")
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", " ")
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)
 	}
