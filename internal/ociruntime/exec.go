@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -18,6 +18,7 @@ import (
 	"github.com/oshim/oshim/internal/atomicfile"
 	"github.com/oshim/oshim/internal/jsonread"
 	"github.com/oshim/oshim/internal/smallfile"
+	"github.com/oshim/oshim/internal/spec"
 )
 
 // Runtime is the real runtime one oshim call hands its work to.
@@ -25,10 +26,6 @@ type Runtime struct {
 	// Path is the runtime's absolute path, as Resolve found it.
 	Path string
 }
-
-// Command is the runtime with args (after the program name), its stdio unset: for
-// calls whose output oshim reads, and for tests that check the argv.
-func (r Runtime) Command(args ...string) *exec.Cmd { return exec.Command(r.Path, args...) }
 
 // Exec replaces oshim with the runtime: same pid, stdio, fds and exit status, which is
 // what engines that track the runtime's pid or read its stdout rely on.
@@ -171,15 +168,106 @@ func (rl *relay) childGone() {
 
 // Output runs the runtime and returns its stdout; its stderr is in the error.
 func (r Runtime) Output(args ...string) ([]byte, error) {
-	out, err := r.Command(args...).Output()
+	stderr, err := memfd("stderr")
 	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) && len(ee.Stderr) > 0 {
-			return out, fmt.Errorf("%s %s: %w: %s", r.Path, strings.Join(args, " "), err, strings.TrimSpace(string(ee.Stderr)))
-		}
-		return out, fmt.Errorf("%s %s: %w", r.Path, strings.Join(args, " "), err)
+		return nil, err
+	}
+	defer unix.Close(stderr)
+	out, status, err := r.capture(args, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if status != 0 {
+		msg, _ := readMemfd(stderr)
+		return out, fmt.Errorf("%s %s: %s: %s", r.Path, strings.Join(args, " "), exitText(status), strings.TrimSpace(string(msg)))
 	}
 	return out, nil
+}
+
+// Stdout runs the runtime with oshim's stderr and returns its stdout and exit status
+// (128+N for a signal N), for a call whose output oshim passes on changed.
+func (r Runtime) Stdout(args ...string) ([]byte, int, error) { return r.capture(args, 2) }
+
+// maxOutput bounds what oshim reads of a runtime's stdout or stderr: a `list` of
+// ten thousand containers is under a megabyte.
+const maxOutput = 64 << 20
+
+// capture runs the runtime with stdin on /dev/null, stdout into a memory file and
+// stderr on fd stderr, and returns what it printed once it has exited. Memory files
+// rather than pipes: nothing has to read while the runtime runs, so oshim needs no
+// goroutines and no poller, and the child is started by syscall.ForkExec (os/exec
+// probes pidfd support with a throwaway child first).
+func (r Runtime) capture(args []string, stderr int) ([]byte, int, error) {
+	stdout, err := memfd("stdout")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer unix.Close(stdout)
+	null, err := unix.Open(os.DevNull, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, 0, &fs.PathError{Op: "open", Path: os.DevNull, Err: err}
+	}
+	defer unix.Close(null)
+	attr := &syscall.ProcAttr{Env: os.Environ(), Files: []uintptr{uintptr(null), uintptr(stdout), uintptr(stderr)}}
+	pid, err := syscall.ForkExec(r.Path, append([]string{r.Path}, args...), attr)
+	if err != nil {
+		return nil, 0, fmt.Errorf("start %s: %w", r.Path, err)
+	}
+	var ws syscall.WaitStatus
+	if err := retryEINTR(func() error { _, err := syscall.Wait4(pid, &ws, 0, nil); return err }); err != nil {
+		return nil, 0, fmt.Errorf("wait for %s: %w", r.Path, err)
+	}
+	out, err := readMemfd(stdout)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s %s: stdout: %w", r.Path, strings.Join(args, " "), err)
+	}
+	if ws.Signaled() {
+		return out, 128 + int(ws.Signal()), nil
+	}
+	return out, ws.ExitStatus(), nil
+}
+
+func memfd(name string) (int, error) {
+	fd, err := unix.MemfdCreate("oshim-runtime-"+name, unix.MFD_CLOEXEC)
+	if err != nil {
+		return -1, fmt.Errorf("memfd_create for the runtime's %s: %w", name, err)
+	}
+	return fd, nil
+}
+
+// readMemfd reads a memory file the runtime wrote.
+func readMemfd(fd int) ([]byte, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, err
+	}
+	if st.Size > maxOutput {
+		return nil, fmt.Errorf("%d bytes, more than %d", st.Size, maxOutput)
+	}
+	b := make([]byte, st.Size)
+	for off := 0; off < len(b); {
+		n, err := unix.Pread(fd, b[off:], int64(off))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return b[:off], nil
+		}
+		off += n
+	}
+	return b, nil
+}
+
+// exitText says how a child with exit status (128+N for signal N) ended, as
+// os/exec's errors say it.
+func exitText(status int) string {
+	if status > 128 {
+		return "signal: " + unix.SignalName(syscall.Signal(status-128))
+	}
+	return fmt.Sprintf("exit status %d", status)
 }
 
 // rootArgs are the global flags that select a state root ("" is the runtime's default).
@@ -203,27 +291,25 @@ func (r Runtime) List(root string) (map[string]bool, error) {
 	return ids, nil
 }
 
-// State is the runtime's state of container id in root: what the runtime reads the
-// container's spec from, and the annotations it was created with.
-type State struct {
-	ID          string            `json:"id"`
-	Status      string            `json:"status"`
-	Bundle      string            `json:"bundle"`
-	Annotations map[string]string `json:"annotations"`
-}
-
-// State asks the runtime for a container's state; global are the call's global flags
-// (--root, --rootless, ...), so the runtime looks where the call would.
-func (r Runtime) State(global []string, id string) (*State, error) {
+// Annotations asks the runtime for the state of container id and returns the
+// annotations the container was created with; global are the call's global flags
+// (--root, --rootless, ...), so the runtime looks where the call would. ran is false
+// when the runtime's state call failed (no such container, say), and then the runtime
+// will say what is wrong to the call that follows; a state that ran but does not read
+// is an error.
+func (r Runtime) Annotations(global []string, id string) (ann map[string]string, ran bool, err error) {
 	out, err := r.Output(append(append([]string{}, global...), "state", id)...)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	var st State
-	if err := json.Unmarshal(out, &st); err != nil {
-		return nil, fmt.Errorf("%s state %s: %w", r.Path, id, err)
+	o, err := spec.ParseObject(out)
+	if err == nil {
+		_, err = o.Lookup(&ann, "annotations")
 	}
-	return &st, nil
+	if err != nil {
+		return nil, true, fmt.Errorf("%s state %s: %w", r.Path, id, err)
+	}
+	return ann, true, nil
 }
 
 // maxVersionCache bounds the runtime version cache read on every create: 17 entries at

@@ -94,13 +94,79 @@ func TestVersionIsCached(t *testing.T) {
 	}
 }
 
-func TestState(t *testing.T) {
+func TestAnnotations(t *testing.T) {
 	rt, argsLog := fakeRuntime(t, "", false)
-	st, err := rt.State([]string{"--root", "/r"}, "c1")
-	if err != nil || st.Bundle != "/b" || st.Annotations["io.oshim.contract"] != "k" {
-		t.Fatalf("State = %+v, %v", st, err)
+	ann, ran, err := rt.Annotations([]string{"--root", "/r"}, "c1")
+	if err != nil || !ran || ann["io.oshim.contract"] != "k" || len(ann) != 1 {
+		t.Fatalf("Annotations = %v, %v, %v", ann, ran, err)
 	}
 	if args, _ := os.ReadFile(argsLog); strings.TrimSpace(string(args)) != "--root /r state c1" {
 		t.Errorf("runtime called with %q", args)
+	}
+	failing, _ := fakeRuntime(t, "", true)
+	if _, ran, err := failing.Annotations(nil, "c1"); ran || err == nil {
+		t.Errorf("a failed state call: ran %v, err %v", ran, err)
+	}
+	// A state that ran but does not read says so: the caller refuses on it.
+	for name, out := range map[string]string{
+		"not JSON":             "garbage",
+		"duplicate key":        `{"annotations":{"a":"1"},"annotations":{}}`,
+		"annotations a string": `{"annotations":"io.oshim.contract"}`,
+	} {
+		bad := scriptRuntime(t, "printf '%s' '"+out+"'")
+		if _, ran, err := bad.Annotations(nil, "c1"); !ran || err == nil {
+			t.Errorf("%s: ran %v, err %v", name, ran, err)
+		}
+	}
+}
+
+// scriptRuntime is a runtime whose whole behaviour is the shell script body.
+func scriptRuntime(t *testing.T, body string) Runtime {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "rt")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return Runtime{Path: path}
+}
+
+func TestOutput(t *testing.T) {
+	tests := []struct {
+		name       string
+		body       string
+		wantOut    string
+		wantStatus int
+		wantErr    []string
+	}{
+		{name: "stdout", body: "printf 'a\\nb'; echo noise >&2", wantOut: "a\nb"},
+		{name: "exit status and stderr", body: "printf out; echo 'no such container' >&2; exit 3", wantOut: "out", wantStatus: 3, wantErr: []string{"exit status 3", "no such container"}},
+		{name: "killed", body: "echo dying >&2; kill -KILL $$", wantStatus: 137, wantErr: []string{"SIGKILL", "dying"}},
+		// More than a pipe holds: a runtime writing into a pipe nobody reads would block.
+		{name: "a megabyte", body: "head -c 1048576 /dev/zero | tr '\\0' x; head -c 200000 /dev/zero >&2", wantOut: strings.Repeat("x", 1<<20)},
+		{name: "stdin is empty", body: "cat", wantOut: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rt := scriptRuntime(t, tt.body)
+			out, err := rt.Output("state", "c1")
+			if string(out) != tt.wantOut {
+				t.Errorf("Output = %d bytes %.40q, want %.40q", len(out), out, tt.wantOut)
+			}
+			if (err != nil) != (len(tt.wantErr) > 0) {
+				t.Fatalf("Output error %v, want one with %q", err, tt.wantErr)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			out, status, err := rt.Stdout("state", "c1")
+			if err != nil || status != tt.wantStatus || string(out) != tt.wantOut {
+				t.Errorf("Stdout = %d bytes, %d, %v; want %d bytes, %d", len(out), status, err, len(tt.wantOut), tt.wantStatus)
+			}
+		})
+	}
+	if _, err := (Runtime{Path: filepath.Join(t.TempDir(), "missing")}).Output("state"); err == nil {
+		t.Error("a missing runtime gave no error")
 	}
 }

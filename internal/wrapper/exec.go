@@ -73,12 +73,15 @@ func (w *Wrapper) process(rec *records.Container) (*spec.Object, error) {
 // spelled differently), and its exec sessions would then run uncapped. The runtime's
 // state carries the annotations the rewrite wrote.
 func (w *Wrapper) uncontracted() error {
-	st, err := w.Runtime.State(w.Inv.GlobalArgs, w.Inv.ID)
-	if err != nil {
+	ann, ran, err := w.Runtime.Annotations(w.Inv.GlobalArgs, w.Inv.ID)
+	switch {
+	case !ran:
 		// The runtime will say what is wrong with the container.
 		return nil
+	case err != nil:
+		return fmt.Errorf("exec into container %s: refused, its runtime state does not say whether oshim applied a contract to it: %w", w.Inv.ID, err)
 	}
-	if name, ok := st.Annotations[annotation.Contract]; ok {
+	if name, ok := ann[annotation.Contract]; ok {
 		return fmt.Errorf("exec into container %s: refused, oshim applied contract %q to it but its record is missing from %s (removed by a cleanup?), so its exec sessions cannot be capped: recreate the container", w.Inv.ID, name, w.Store.Dir)
 	}
 	return nil

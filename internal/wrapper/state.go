@@ -1,11 +1,8 @@
 package wrapper
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 
 	"github.com/oshim/oshim/internal/annotation"
 	"github.com/oshim/oshim/internal/spec"
@@ -23,18 +20,15 @@ func (w *Wrapper) state() (int, error) {
 	if !found || rec.Result == nil {
 		return 1, w.Runtime.Exec(w.Args)
 	}
-	cmd := w.Runtime.Command(w.Args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, os.Stderr
-	if err := cmd.Run(); err != nil {
-		os.Stdout.Write(out.Bytes())
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode(), nil
-		}
-		return 1, fmt.Errorf("%s state: %w", w.Runtime.Path, err)
+	out, status, err := w.Runtime.Stdout(w.Args...)
+	if err != nil {
+		return 1, err
 	}
-	o, err := spec.ParseObject(out.Bytes())
+	if status != 0 {
+		os.Stdout.Write(out)
+		return status, nil
+	}
+	o, err := spec.ParseObject(out)
 	if err != nil {
 		return 1, fmt.Errorf("%s state printed no JSON object: %w", w.Runtime.Path, err)
 	}
