@@ -113,21 +113,11 @@ func TestAnnotations(t *testing.T) {
 		"duplicate key":        `{"annotations":{"a":"1"},"annotations":{}}`,
 		"annotations a string": `{"annotations":"io.oshim.contract"}`,
 	} {
-		bad := scriptRuntime(t, "printf '%s' '"+out+"'")
+		bad := script(t, "printf '%s' '"+out+"'")
 		if _, ran, err := bad.Annotations(nil, "c1"); !ran || err == nil {
 			t.Errorf("%s: ran %v, err %v", name, ran, err)
 		}
 	}
-}
-
-// scriptRuntime is a runtime whose whole behaviour is the shell script body.
-func scriptRuntime(t *testing.T, body string) Runtime {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "rt")
-	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return Runtime{Path: path}
 }
 
 func TestOutput(t *testing.T) {
@@ -147,7 +137,7 @@ func TestOutput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rt := scriptRuntime(t, tt.body)
+			rt := script(t, tt.body)
 			out, err := rt.Output("state", "c1")
 			if string(out) != tt.wantOut {
 				t.Errorf("Output = %d bytes %.40q, want %.40q", len(out), out, tt.wantOut)
