@@ -28,7 +28,7 @@ PKGARCH   := $(shell $(GO) env GOARCH)
 PKGS      := crun runc podman conmon uidmap slirp4netns fuse-overlayfs catatonit \
              busybox-static libcap2-bin jq containerd iproute2 util-linux \
              docker.io man-db zsh fish rpm \
-             gcc libc6-dev make strace gcc-aarch64-linux-gnu qemu-user
+             gcc libc6-dev make strace gcc-aarch64-linux-gnu qemu-user git tar
 FUZZTIME  ?= 10s
 # Flags for test/bench and test/conformance; see `go run ./test/bench -h`.
 BENCHFLAGS       ?=
