@@ -178,7 +178,7 @@ func (m *Match) unanchored() []string {
 // with its line. A pattern that can only match one string, "^" and "$" around text
 // without a metacharacter (as most contracts name their workload: '^/usr/bin/agent$'),
 // is kept as that string and compared, not compiled: a create then runs no regexp
-// code at all, which cost every create about as much as the rest of the match.
+// code at all (compiling one such pattern cost a create about 0.2 ms).
 type Pattern struct {
 	src     string
 	literal bool

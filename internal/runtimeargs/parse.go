@@ -101,8 +101,8 @@ type Exec struct {
 
 // Parse reads args (without the program name) as the runtime of dialect d does. cwd
 // resolves relative paths; "" means the working directory, read only for a relative
-// path. With Unknown it parses as runc and as crun and refuses
-// arguments they would read differently.
+// path. With Unknown it parses as runc and as crun and refuses arguments they would
+// read differently.
 func Parse(args []string, cwd string, d Dialect) (*Invocation, error) {
 	if d != Unknown {
 		return parse(args, cwd, tablesOf(d))
