@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 
 	"github.com/oshim/oshim/internal/config"
 	"github.com/oshim/oshim/internal/hook"
@@ -96,10 +95,5 @@ func collect(h *hook.Hook, args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("want the record's name")
 	}
-	// The fd arrives in blocking mode (exec.Cmd's ExtraFiles sets it so); the
-	// collector's deadline needs it non-blocking.
-	if err := unix.SetNonblock(3, true); err != nil {
-		return fmt.Errorf("result fifo: %w", err)
-	}
-	return h.Collect(args[0], os.NewFile(3, "result fifo"), time.Now().Add(hook.CollectWait))
+	return h.Collect(args[0], 3, time.Now().Add(hook.CollectWait))
 }

@@ -22,10 +22,11 @@ const CollectWait = time.Minute
 // not wait for a reader, always finds one. The collector's stdio is /dev/null: podman
 // reads a hook's stdout until every process holding it has closed it.
 func (h *Hook) startCollector(id, dir string) error {
-	f, err := initdir.OpenResult(dir)
+	fd, err := initdir.OpenResult(dir)
 	if err != nil {
 		return err
 	}
+	f := os.NewFile(uintptr(fd), "result fifo")
 	defer f.Close()
 	cmd := exec.Command(h.Self, "hook", "collect", "--config", h.ConfigPath, id)
 	cmd.Args[0] = "oshim"
@@ -39,12 +40,16 @@ func (h *Hook) startCollector(id, dir string) error {
 }
 
 // Collect is the collector precreate starts: it waits until deadline (CollectWait from
-// now, for `oshim hook collect`) for the init's result on fifo and stores it in record
-// id. Once the init has reported, the host's copy of oshim-init is no longer needed and is
-// removed, as in runtime mode; without a result it stays (the container may still be
-// about to start) until poststop.
-func (h *Hook) Collect(id string, fifo *os.File, deadline time.Time) error {
-	res, readErr := initdir.NewCollector(fifo).Read(deadline)
+// now, for `oshim hook collect`) for the init's result on the descriptor fifo, which it
+// takes over, and stores it in record id. Once the init has reported, the host's copy
+// of oshim-init is no longer needed and is removed, as in runtime mode; without a
+// result it stays (the container may still be about to start) until poststop.
+func (h *Hook) Collect(id string, fifo int, deadline time.Time) error {
+	col, err := initdir.NewCollector(fifo)
+	if err != nil {
+		return err
+	}
+	res, readErr := col.Read(deadline)
 	rec, found, err := h.Store.Load(StoreRoot, id)
 	if err != nil || !found {
 		// Not found: poststop came first, and nothing is left to report to.

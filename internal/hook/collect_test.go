@@ -62,7 +62,7 @@ func TestCollect(t *testing.T) {
 // precreateWithResult runs precreate for the proposed spec, opens the result FIFO as
 // the collector holds it, and sends result into it as the init would ("" sends
 // nothing). It returns the record's name, the init directory and the FIFO.
-func precreateWithResult(t *testing.T, h *Hook, result string) (id, dir string, fifo *os.File) {
+func precreateWithResult(t *testing.T, h *Hook, result string) (id, dir string, fifo int) {
 	t.Helper()
 	var out bytes.Buffer
 	if err := h.Precreate(bytes.NewReader(proposed(t, nil)), &out); err != nil {

@@ -2,7 +2,6 @@ package initdir
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -100,15 +99,95 @@ func TestCollectorStopWaiting(t *testing.T) {
 
 func TestNewCollector(t *testing.T) {
 	dir := fifoDir(t)
-	f, err := os.OpenFile(ResultPath(dir), os.O_RDWR|unix.O_NONBLOCK, 0)
+	// As the hook's collector gets it: inherited, in blocking mode.
+	fd, err := unix.Open(ResultPath(dir), unix.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := NewCollector(f)
+	c, err := NewCollector(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
 	send(t, dir, `{"ok":true,"probe":"skipped","state":{"eff":"0","prm":"0","inh":"0","bnd":"0","amb":"0"}}`)
 	res, err := c.Read(time.Now().Add(5 * time.Second))
 	if err != nil || !res.OK {
 		t.Fatalf("Read = %+v, %v", res, err)
+	}
+}
+
+// A FIFO inherited in blocking mode must not hold a wait past its deadline: reading
+// the empty FIFO would block for ever, as the collector is a writer of it too.
+func TestNewCollectorBlockingFIFOTimesOut(t *testing.T) {
+	fd, err := unix.Open(ResultPath(fifoDir(t)), unix.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewCollector(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Read(time.Now().Add(100 * time.Millisecond))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "sent no result") {
+			t.Fatalf("Read = %v, want no result", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Read blocks past its deadline")
+	}
+}
+
+func TestStopWaitingBeforeRead(t *testing.T) {
+	dir := fifoDir(t)
+	c, err := OpenCollector(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, dir, `{"ok":true,"probe":"ok","state":{"eff":"100","prm":"100","inh":"0","bnd":"0","amb":"0"}}`)
+	c.StopWaiting()
+	start := time.Now()
+	res, err := c.Read(time.Now().Add(time.Hour))
+	if err != nil || !res.OK {
+		t.Fatalf("Read = %+v, %v, want the report that was in the FIFO", res, err)
+	}
+	if time.Since(start) > time.Minute {
+		t.Fatal("Read waited for its deadline after StopWaiting")
+	}
+}
+
+// Once Read has closed the collector, StopWaiting must not write to the numbers its
+// descriptors had: the process may have opened other files under them.
+func TestStopWaitingAfterRead(t *testing.T) {
+	c, err := OpenCollector(fifoDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := c.stop
+	if _, err := c.Read(time.Now()); err == nil {
+		t.Fatal("Read of an empty FIFO returned a result")
+	}
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[0])
+	defer unix.Close(p[1])
+	if p[0] == stop {
+		t.Fatalf("the pipe's read end took the eventfd's number %d, which the FIFO's precedes", stop)
+	}
+	if p[1] != stop {
+		if err := unix.Dup2(p[1], stop); err != nil {
+			t.Fatal(err)
+		}
+		defer unix.Close(stop)
+	}
+	c.StopWaiting()
+	if n, err := unix.Read(p[0], make([]byte, 16)); n > 0 {
+		t.Fatalf("StopWaiting wrote %d bytes to a descriptor that reused the collector's number (%v)", n, err)
 	}
 }
 

@@ -1,7 +1,9 @@
 package initproc
 
 import (
+	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -159,13 +161,86 @@ func TestDecodeResult(t *testing.T) {
 	}
 }
 
+// refResult is the result as encoding/json reads it, the reference DecodeResult is held
+// to.
+type refResult struct {
+	OK      bool   `json:"ok"`
+	Step    string `json:"step"`
+	Errno   int    `json:"errno"`
+	Message string `json:"message"`
+	Probe   string `json:"probe"`
+	State   struct {
+		Eff refMask `json:"eff"`
+		Prm refMask `json:"prm"`
+		Inh refMask `json:"inh"`
+		Bnd refMask `json:"bnd"`
+		Amb refMask `json:"amb"`
+	} `json:"state"`
+	NoNewPrivs bool   `json:"noNewPrivs"`
+	Seccomp    int    `json:"seccomp"`
+	LSM        string `json:"lsm"`
+	ReportOnly bool   `json:"reportOnly"`
+}
+
+type refMask uint64
+
+func (m *refMask) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := strconv.ParseUint(s, 16, 64)
+	*m = refMask(v)
+	return err
+}
+
+func (r refResult) result() Result {
+	st := r.State
+	return Result{
+		OK: r.OK, Step: r.Step, Errno: r.Errno, Message: r.Message, Probe: r.Probe,
+		State:      wireState{Effective: uint64(st.Eff), Permitted: uint64(st.Prm), Inheritable: uint64(st.Inh), Bounding: uint64(st.Bnd), Ambient: uint64(st.Amb)},
+		NoNewPrivs: r.NoNewPrivs, Seccomp: r.Seccomp, LSM: r.LSM, ReportOnly: r.ReportOnly,
+	}
+}
+
+func TestDecodeResultRefuses(t *testing.T) {
+	for _, msg := range []string{
+		`{"OK":true}`,
+		`{"ok":true,"extra":1}`,
+		`{"state":{"eff":null}}`,
+		`{"state":{"eff":"0x10"}}`,
+		`{"state":{"eff":16}}`,
+		`{"state":{"cap":"0"}}`,
+		`{"errno":1.5}`,
+		`{"ok":"true"}`,
+		`[]`,
+		`{"ok":true} {}`,
+		strings.Repeat(" ", MaxResult+1),
+	} {
+		if r, err := DecodeResult([]byte(msg)); err == nil {
+			t.Errorf("DecodeResult(%.40s) = %+v, want an error", msg, *r)
+		}
+	}
+}
+
+// FuzzDecodeResult holds DecodeResult to encoding/json: what it accepts, encoding/json
+// reads into the same fields.
 func FuzzDecodeResult(f *testing.F) {
 	f.Add([]byte(`{"ok":true,"probe":"ok","state":{"eff":"100","prm":"100","inh":"0","bnd":"0","amb":"0"}}`))
+	f.Add([]byte(`{"ok":false,"step":"verify","errno":-1,"message":"a\u00e9\"","probe":null,"state":null,"ok":null,"seccomp":2,"lsm":"none","reportOnly":true}`))
+	f.Add([]byte(`{"state":{"eff":"\u0031f","eff":"ffffffffffffffff"},"noNewPrivs":true,"x":null}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := DecodeResult(b)
+		got, err := DecodeResult(b)
 		if err != nil {
 			return
 		}
-		_ = r.Summary()
+		_ = got.Summary()
+		var ref refResult
+		if err := json.Unmarshal(b, &ref); err != nil {
+			t.Fatalf("%q: DecodeResult accepted %+v, encoding/json refused: %v", b, *got, err)
+		}
+		if want := ref.result(); *got != want {
+			t.Fatalf("%q: DecodeResult = %+v, encoding/json = %+v", b, *got, want)
+		}
 	})
 }

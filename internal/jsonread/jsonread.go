@@ -6,7 +6,9 @@
 // It is for trusted files, whose writer it mirrors: keys match exactly, unknown keys
 // are skipped, null leaves a value zero (a slice or map nil), and a value of the wrong
 // type is an error, as encoding/json has them. Nothing a container controls is read
-// with it.
+// with it, but for one message: the init's report, which oshim-init writes from inside
+// the container before any of the container's own code runs, and whose decoder
+// (internal/initproc) refuses every key it does not know.
 package jsonread
 
 import (
@@ -39,6 +41,9 @@ func (r *Reader) Err() error {
 	}
 	return r.err
 }
+
+// Fail fails the read here: for a key or a value that the caller does not accept.
+func (r *Reader) Fail(format string, args ...any) { r.fail(format, args...) }
 
 func (r *Reader) fail(format string, args ...any) {
 	if r.err == nil {

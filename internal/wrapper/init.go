@@ -34,23 +34,38 @@ func (w *Wrapper) startCollecting(rec *records.Container) (int, error) {
 	if err != nil {
 		return 1, err
 	}
-	// run without --detach returns only when the container exits: read meanwhile, and
-	// stop the container as soon as the report is missing or bad.
-	verdict := make(chan error, 1)
-	go func() { verdict <- w.collect(rec, col) }()
-	untilExit := w.Inv.Command == "run" && !w.Inv.Detach
-	stop := ociruntime.Finish
-	if untilExit {
-		stop = ociruntime.Relay
+	if w.Inv.Command == "run" && !w.Inv.Detach {
+		return w.runCollecting(rec, col)
 	}
-	code, err := w.Runtime.Run(w.Args, stop)
+	// A start ends once the container's process has started: the report is read after
+	// it, in this goroutine, as the FIFO holds it until then.
+	code, err := w.Runtime.Run(w.Args, ociruntime.Finish)
 	if err != nil {
 		return code, err
 	}
-	if untilExit || code != 0 {
-		// The container has exited, or never started: whatever the init sent is
-		// already in the pipe, and nothing more will arrive.
-		col.StopWaiting()
+	deadline := time.Now().Add(resultWait)
+	if code != 0 {
+		// The container never started: whatever the init sent is already there.
+		deadline = time.Now()
+	}
+	if err := w.collect(rec, col, deadline); err != nil && code == 0 {
+		return 1, err
+	}
+	return code, nil
+}
+
+// runCollecting is startCollecting for a run that returns only when the container
+// exits: the report is read meanwhile, and the container stopped as soon as the report
+// is missing or bad.
+func (w *Wrapper) runCollecting(rec *records.Container, col *initdir.Collector) (int, error) {
+	verdict := make(chan error, 1)
+	go func() { verdict <- w.collect(rec, col, time.Now().Add(resultWait)) }()
+	code, err := w.Runtime.Run(w.Args, ociruntime.Relay)
+	// The container has exited, or never started: whatever the init sent is already in
+	// the FIFO, and nothing more will arrive.
+	col.StopWaiting()
+	if err != nil {
+		return code, err
 	}
 	if err := <-verdict; err != nil && code == 0 {
 		return 1, err
@@ -58,10 +73,10 @@ func (w *Wrapper) startCollecting(rec *records.Container) (int, error) {
 	return code, nil
 }
 
-// collect waits for the init's report and records it. For a container that holds a
+// collect waits until deadline for the init's report and records it. For a container that holds a
 // lent capability it kills the container unless the report says ok, and returns why.
-func (w *Wrapper) collect(rec *records.Container, col *initdir.Collector) error {
-	res, readErr := col.Read(time.Now().Add(resultWait))
+func (w *Wrapper) collect(rec *records.Container, col *initdir.Collector, deadline time.Time) error {
+	res, readErr := col.Read(deadline)
 	m := initdir.Measured(res, readErr)
 	switch {
 	case readErr != nil:
