@@ -151,10 +151,8 @@ func buildRevision(rev, dir string) (abBuild, error) {
 	}
 	// Outside a checkout the Makefile cannot ask git for the version: name it here.
 	short := commit[:7]
-	mk := exec.Command("make", "build", "VERSION="+short, "COMMIT="+commit)
-	mk.Dir = dir
-	if msg, err := mk.CombinedOutput(); err != nil {
-		return abBuild{}, fmt.Errorf("make build at %s: %w\n%s", short, err, msg)
+	if err := makeBuild(dir, "VERSION="+short, "COMMIT="+commit); err != nil {
+		return abBuild{}, fmt.Errorf("%s: %w", short, err)
 	}
 	return abBuild{Name: "base", Dir: filepath.Join(dir, "bin")}, nil
 }

@@ -45,7 +45,7 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.Oshim, "oshim", "", "oshim binary to measure (default: build ./cmd/oshim as make build does)")
+	flag.StringVar(&o.Oshim, "oshim", "", "oshim binary to measure, with oshim-init beside it (default: build both with make build)")
 	flag.StringVar(&o.Out, "out", "test/bench/results", "directory for bench.json, bench.txt and bench.png")
 	flag.StringVar(&o.Work, "work", "", "scratch directory for bundles, state and records (default: a new one under $TMPDIR)")
 	flag.StringVar(&o.Runtimes, "runtimes", "crun,runc", "runtimes to measure, comma-separated names on PATH")

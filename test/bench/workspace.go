@@ -111,16 +111,16 @@ func (ws *workspace) prepare(o options) error {
 		return fmt.Errorf("create %s: %w", ws.RunDir, err)
 	}
 	var err error
-	if ws.Oshim, err = ws.binary(o.Oshim, "./cmd/oshim"); err != nil {
+	if ws.Oshim, err = ws.oshimBinary(o.Oshim); err != nil {
 		return err
 	}
-	if ws.Init, err = ws.initBinary(o.Oshim != ""); err != nil {
+	if ws.Init, err = ws.initBinary(); err != nil {
 		return err
 	}
-	if ws.Floor, err = ws.binary("", "./test/bench/floor"); err != nil {
+	if ws.Floor, err = ws.binary("./test/bench/floor"); err != nil {
 		return err
 	}
-	if ws.MaxRSS, err = ws.binary("", "./test/bench/maxrss"); err != nil {
+	if ws.MaxRSS, err = ws.binary("./test/bench/maxrss"); err != nil {
 		return err
 	}
 	ws.Rootfs = filepath.Join(ws.Dir, "rootfs")
@@ -153,8 +153,9 @@ func (ws *workspace) writeConfig(name, variant, runDir string) (string, error) {
 	return p, nil
 }
 
-// binary returns path made absolute, or builds pkg the way `make build` builds oshim.
-func (ws *workspace) binary(path, pkg string) (string, error) {
+// oshimBinary returns path made absolute, or builds oshim and oshim-init with `make
+// build`, so that the bench measures oshim as it ships.
+func (ws *workspace) oshimBinary(path string) (string, error) {
 	if path != "" {
 		abs, err := filepath.Abs(path)
 		if err != nil {
@@ -169,6 +170,29 @@ func (ws *workspace) binary(path, pkg string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	bin := filepath.Join(ws.Dir, "bin")
+	if err := makeBuild(root, "BINDIR="+bin); err != nil {
+		return "", err
+	}
+	return filepath.Join(bin, "oshim"), nil
+}
+
+// makeBuild runs `make build` in dir with the variables vars.
+func makeBuild(dir string, vars ...string) error {
+	mk := exec.Command("make", append([]string{"build"}, vars...)...)
+	mk.Dir = dir
+	if msg, err := mk.CombinedOutput(); err != nil {
+		return fmt.Errorf("make build in %s: %w\n%s", dir, err, msg)
+	}
+	return nil
+}
+
+// binary builds one of the bench's own programs, pkg.
+func (ws *workspace) binary(pkg string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
 	out := filepath.Join(ws.Dir, "bin", filepath.Base(pkg))
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
 	cmd.Dir = root
@@ -179,13 +203,9 @@ func (ws *workspace) binary(path, pkg string) (string, error) {
 	return out, nil
 }
 
-// initBinary is the oshim-init beside ws.Oshim: given, for an oshim that `make build`
-// made, or else built there.
-func (ws *workspace) initBinary(given bool) (string, error) {
+// initBinary is the oshim-init beside oshim, which oshim uses.
+func (ws *workspace) initBinary() (string, error) {
 	path := filepath.Join(filepath.Dir(ws.Oshim), initproc.HostBinary)
-	if !given {
-		return harness.BuildInit(filepath.Dir(ws.Oshim), initproc.HostBinary)
-	}
 	if _, err := os.Stat(path); err != nil {
 		return "", fmt.Errorf("oshim's in-container init: %w (run `make build` first)", err)
 	}

@@ -1,6 +1,7 @@
 package packaging
 
 import (
+	"debug/buildinfo"
 	"debug/elf"
 	"os"
 	"os/exec"
@@ -45,6 +46,9 @@ func TestRelease(t *testing.T) {
 		}
 		f.Close()
 	}
+	for arch := range machines {
+		wantGCExperiment(t, filepath.Join(rel, "oshim-"+version+"-linux-"+arch, "oshim"))
+	}
 	out, err := exec.Command(filepath.Join(rel, "oshim-"+version+"-linux-amd64", "oshim"), "version").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -63,4 +67,26 @@ func TestRelease(t *testing.T) {
 	if out, err := check.CombinedOutput(); err != nil {
 		t.Errorf("sha256sum --check: %v\n%s", err, out)
 	}
+}
+
+// wantGCExperiment fails unless bin was built without the green tea collector, where
+// this toolchain can build so, as the Makefile asks: it costs every call page faults.
+func wantGCExperiment(t *testing.T, bin string) {
+	t.Helper()
+	probe := exec.Command("go", "env", "GOEXPERIMENT")
+	probe.Env = append(os.Environ(), "GOEXPERIMENT=nogreenteagc")
+	if probe.Run() != nil {
+		t.Logf("this toolchain has no nogreenteagc: %s is built with its default collector", bin)
+		return
+	}
+	info, err := buildinfo.ReadFile(bin)
+	if err != nil {
+		t.Fatalf("%s: %v", bin, err)
+	}
+	for _, s := range info.Settings {
+		if s.Key == "GOEXPERIMENT" && s.Value == "nogreenteagc" {
+			return
+		}
+	}
+	t.Errorf("%s: build settings %v, want GOEXPERIMENT=nogreenteagc", bin, info.Settings)
 }
