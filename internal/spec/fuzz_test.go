@@ -38,6 +38,7 @@ func FuzzParseObject(f *testing.F) {
 		if !valid {
 			t.Fatalf("ParseObject accepted JSON that encoding/json rejects: %q", data)
 		}
+		checkSize(t, o)
 		out, err := o.Marshal()
 		if err != nil {
 			t.Fatalf("Marshal: %v", err)
@@ -56,6 +57,14 @@ func FuzzParseObject(f *testing.F) {
 			t.Fatalf("second round trip = %q, want %q", got, want)
 		}
 	})
+}
+
+// checkSize fails unless size says how long appendTo's text is.
+func checkSize(t *testing.T, o *Object) {
+	t.Helper()
+	if got, want := o.size(), len(o.appendTo(nil)); got != want {
+		t.Fatalf("size() = %d, appendTo wrote %d bytes", got, want)
+	}
 }
 
 // fuzzPath turns a fuzzer string into a short path of keys.
@@ -85,6 +94,7 @@ func FuzzSet(f *testing.F) {
 			}
 			return
 		}
+		checkSize(t, o)
 		after, err := o.Marshal()
 		if err != nil {
 			t.Fatalf("Marshal: %v", err)
