@@ -68,6 +68,7 @@ func execCosts(ws *workspace, initArgs []string, n int, rng *rand.Rand) ([]Item,
 	rows := []execRow{
 		{"true", []string{tb.truePath}, []string{basePath}},
 		{"floor -> true", []string{ws.Floor, "run", "x"}, []string{basePath, "FLOOR_RUNTIME=" + tb.truePath}},
+		{"floor linking oshim's libraries -> true", []string{ws.FloorLibs, "run", "x"}, []string{basePath, "FLOOR_RUNTIME=" + tb.truePath}},
 		tb.run(ws.Oshim, "passthrough"), tb.run(ws.Oshim, "require"), tb.run(ws.Oshim, "clear"), crowdedRun,
 		{"oshim-init (verify only) -> true", []string{ws.Init, "--", tb.truePath}, []string{basePath}},
 		{"oshim-init (as injected for clear) -> true", append(initArgs, tb.truePath), []string{basePath}},

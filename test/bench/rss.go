@@ -91,6 +91,13 @@ func measureRSS(ws *workspace) ([]RSS, error) {
 				return nil, err
 			}
 		}
+		if v == "floor" {
+			libs := s
+			libs.Bin = ws.FloorLibs
+			if err := measure("floor linking oshim's libraries", libs, "run"); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, rt := range ws.Runtimes {
 		s := setup{Variant: "direct", Bin: rt.Path, State: rt.State, Template: rt.Template, Env: []string{basePath}}

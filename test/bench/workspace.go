@@ -16,17 +16,18 @@ import (
 
 // workspace is the scratch directory of one benchmark run and what was prepared in it.
 type workspace struct {
-	Dir      string
-	Oshim    string // the binary measured
-	Init     string // the oshim-init beside Oshim, which Oshim injects
-	Floor    string
-	MaxRSS   string // test/bench/maxrss
-	Rootfs   string // shared, read-only in every container
-	Tmpfs    string // the tmpfs every run directory is on
-	RunDir   string // oshim's run_dir: per-container records and init copies
-	Bundles  string
-	Configs  map[string]string // variant -> oshim config file
-	Runtimes []runtimeInfo
+	Dir       string
+	Oshim     string // the binary measured
+	Init      string // the oshim-init beside Oshim, which Oshim injects
+	Floor     string
+	FloorLibs string // the floor linking oshim's libraries
+	MaxRSS    string // test/bench/maxrss
+	Rootfs    string // shared, read-only in every container
+	Tmpfs     string // the tmpfs every run directory is on
+	RunDir    string // oshim's run_dir: per-container records and init copies
+	Bundles   string
+	Configs   map[string]string // variant -> oshim config file
+	Runtimes  []runtimeInfo
 }
 
 // runtimeInfo is one real runtime and its bundle template.
@@ -118,6 +119,9 @@ func (ws *workspace) prepare(o options) error {
 		return err
 	}
 	if ws.Floor, err = ws.binary("./test/bench/floor"); err != nil {
+		return err
+	}
+	if ws.FloorLibs, err = ws.binary("./test/bench/floorlibs"); err != nil {
 		return err
 	}
 	if ws.MaxRSS, err = ws.binary("./test/bench/maxrss"); err != nil {

@@ -25,3 +25,29 @@ func RunSelf(t testing.TB, env []string, args ...string) ([]byte, int) {
 	}
 	return out, 0
 }
+
+// CheckFloorExec checks a benchmark floor run as main by RunSelf (with asMain=1 in its
+// environment): it execs FLOOR_RUNTIME with its own arguments, passes the runtime's
+// status on, and answers a runtime it cannot exec with status 127 and
+// "NAME: exec RUNTIME: ERROR".
+func CheckFloorExec(t *testing.T, asMain, name string) {
+	tests := []struct {
+		name     string
+		runtime  string
+		args     []string
+		wantOut  string
+		wantCode int
+	}{
+		{name: "execs the runtime with its arguments", runtime: "/bin/echo", args: []string{"--root", "/r", "run", "id"}, wantOut: "--root /r run id\n"},
+		{name: "passes the runtime's status on", runtime: "/bin/false", wantCode: 1},
+		{name: "a missing runtime is status 127", runtime: "/nonexistent", wantCode: 127, wantOut: name + ": exec /nonexistent: no such file or directory\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, code := RunSelf(t, []string{asMain + "=1", "FLOOR_RUNTIME=" + tt.runtime}, tt.args...)
+			if code != tt.wantCode || string(out) != tt.wantOut {
+				t.Errorf("%s = %d %q, want %d %q", name, code, out, tt.wantCode, tt.wantOut)
+			}
+		})
+	}
+}
