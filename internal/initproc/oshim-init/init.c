@@ -244,9 +244,11 @@ static int last_cap;
 
 /*
  * read_state reads the calling thread's five sets: E, P and I from capget, B from
- * PR_CAPBSET_READ and A from PR_CAP_AMBIENT_IS_SET, for every capability up to
- * cap_last_cap. It returns 0, or the exit status after filling the report (step is
- * the caller's).
+ * PR_CAPBSET_READ for every capability up to cap_last_cap, and A from
+ * PR_CAP_AMBIENT_IS_SET for those in both P and I: the kernel keeps every other one
+ * out of A (capabilities(7)), so asking about them would cost a system call each and
+ * learn nothing. verify still reads all of CapAmb from /proc/thread-self/status.
+ * It returns 0, or the exit status after filling the report (step is the caller's).
  */
 static int read_state(struct capstate *s, int code)
 {
@@ -270,9 +272,10 @@ static int read_state(struct capstate *s, int code)
 	s->prm = (capset_t)d[1].permitted << 32 | d[0].permitted;
 	s->inh = (capset_t)d[1].inheritable << 32 | d[0].inheritable;
 	s->bnd = s->amb = 0;
+	capset_t may_be_ambient = s->prm & s->inh;
 	for (int c = 0; c <= last_cap; c++) {
 		long b = sys_prctl(PR_CAPBSET_READ, c, 0);
-		long a = b < 0 ? b : sys_prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c);
+		long a = b < 0 ? b : may_be_ambient >> c & 1 ? sys_prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c) : 0;
 		if (b < 0 || a < 0) {
 			if (filtered(NR_prctl))
 				return denied("prctl", sys_errno(b < 0 ? b : a));
