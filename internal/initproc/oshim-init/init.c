@@ -275,7 +275,9 @@ static int read_state(struct capstate *s, int code)
 	capset_t may_be_ambient = s->prm & s->inh;
 	for (int c = 0; c <= last_cap; c++) {
 		long b = sys_prctl(PR_CAPBSET_READ, c, 0);
-		long a = b < 0 ? b : may_be_ambient >> c & 1 ? sys_prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c) : 0;
+		long a = 0;
+		if (b >= 0 && may_be_ambient >> c & 1)
+			a = sys_prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c);
 		if (b < 0 || a < 0) {
 			if (filtered(NR_prctl))
 				return denied("prctl", sys_errno(b < 0 ? b : a));
