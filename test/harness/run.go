@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -27,6 +28,14 @@ type Result struct {
 	Stdout string
 	Stderr string
 	Code   int // exit status; -1 when a signal ended it
+}
+
+// InitFailed reports whether a `run` whose init refuses to start the workload with
+// status want ended as it must. A container that holds a loan is killed by oshim as
+// soon as the init reports anything but ok, and that kill races the init's own exit:
+// the runtime then returns 128 + SIGKILL.
+func (r Result) InitFailed(want int) bool {
+	return r.Code == want || r.Code == 128+int(syscall.SIGKILL)
 }
 
 // Run runs argv (any program: a runtime, oshim, `su USER -c ...` for a
