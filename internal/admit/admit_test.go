@@ -54,8 +54,8 @@ func request(t *testing.T, mode Mode, body string, uid int) (Request, string, *b
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
-// kinds reads an OCSF file, checks every line against the schema, and returns the
-// oshim_kind of each event.
+// kinds reads an OCSF file, checks every line against the schema and that its time is
+// given in UTC, and returns the oshim_kind of each event.
 func kinds(t *testing.T, path string) []string {
 	t.Helper()
 	f, err := os.Open(path)
@@ -77,16 +77,30 @@ func kinds(t *testing.T, path string) []string {
 		if errs := schema.Check(sc.Bytes()); len(errs) > 0 {
 			t.Fatalf("event does not match OCSF: %q\n%s", errs, sc.Bytes())
 		}
-		var ev struct{ Unmapped map[string]any }
+		var ev struct {
+			TimezoneOffset *int `json:"timezone_offset"`
+			Unmapped       map[string]any
+		}
 		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
 			t.Fatal(err)
+		}
+		if ev.TimezoneOffset == nil || *ev.TimezoneOffset != 0 {
+			t.Errorf("timezone_offset missing or not 0 (UTC): %s", sc.Bytes())
 		}
 		out = append(out, ev.Unmapped["oshim_kind"].(string))
 	}
 	return out
 }
 
+// inZone makes the local time zone one an hour ahead of UTC for the test.
+func inZone(t *testing.T) {
+	local := time.Local
+	time.Local = time.FixedZone("UTC+1", 3600)
+	t.Cleanup(func() { time.Local = local })
+}
+
 func TestAdmit(t *testing.T) {
+	inZone(t)
 	tests := []struct {
 		name       string
 		mode       Mode
@@ -160,6 +174,7 @@ func TestAdmit(t *testing.T) {
 }
 
 func TestReportResult(t *testing.T) {
+	inZone(t)
 	tests := []struct {
 		name string
 		m    records.Measured
@@ -174,7 +189,7 @@ func TestReportResult(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			req, events, _ := request(t, Create, `require = ["CAP_KILL"]`, 0)
 			m := tt.m
-			m.Received = time.Now()
+			m.Received = time.Now().UTC() // as the collector stamps it
 			ms := metrics.Sink{Dir: t.TempDir()}
 			ReportResult(req.Report, ms, &records.Container{ID: "c1", Arg0: "/sv", Contract: "k", OnSkew: "repair"}, &m)
 			if got := kinds(t, events); !slices.Equal(got, tt.want) {

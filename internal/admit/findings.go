@@ -12,11 +12,13 @@ import (
 	"github.com/oshim/oshim/internal/rewrite"
 )
 
-// finding fills what every finding about the container holds.
+// finding fills what every finding about the container holds. Its time is in UTC, as
+// the init's results are: an event's timezone_offset is then 0 on every node, and no
+// call reads the node's time zone (its first use costs a create about 0.2 ms).
 func (r Request) finding(kind ocsf.FindingKind, pl *rewrite.Plan, proc *specs.Process, set caps.Set) ocsf.Finding {
 	f := ocsf.Finding{
 		Kind: kind, ContainerID: r.ID, Bundle: r.Bundle, Arg0: rewrite.WorkloadArg0(proc.Args), UID: proc.User.UID, Pod: r.pod,
-		Contract: pl.Contract.Name, OnSkew: string(pl.Contract.OnSkew), Time: time.Now(),
+		Contract: pl.Contract.Name, OnSkew: string(pl.Contract.OnSkew), Time: time.Now().UTC(),
 	}
 	if !set.IsEmpty() {
 		f.Caps = set.Names()
