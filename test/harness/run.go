@@ -31,11 +31,12 @@ type Result struct {
 }
 
 // InitFailed reports whether a `run` whose init refuses to start the workload with
-// status want ended as it must. A container that holds a loan is killed by oshim as
-// soon as the init reports anything but ok, and that kill races the init's own exit:
-// the runtime then returns 128 + SIGKILL.
-func (r Result) InitFailed(want int) bool {
-	return r.Code == want || r.Code == 128+int(syscall.SIGKILL)
+// status want ended as it must. oshim kills a container that holds a loan (lent says
+// whether it does) as soon as the init reports anything but ok, and that kill races
+// the init's own exit: the runtime then returns 128 + SIGKILL. A container without a
+// loan is never killed for its report.
+func (r Result) InitFailed(want int, lent bool) bool {
+	return r.Code == want || lent && r.Code == 128+int(syscall.SIGKILL)
 }
 
 // Run runs argv (any program: a runtime, oshim, `su USER -c ...` for a
