@@ -7,6 +7,16 @@ import (
 	"testing"
 )
 
+// MainOrTests is the TestMain of a package whose tests run its own binary as main
+// (RunSelf, with env=1 in the environment): it runs main when env is "1", and the
+// package's tests otherwise.
+func MainOrTests(m *testing.M, env string, main func()) {
+	if os.Getenv(env) == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
 // RunSelf runs the test binary itself with args and the extra environment env, for a
 // package whose TestMain calls main when env says so: commands that must run as their
 // own process (they exec, or measure their children). It returns the combined output

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"testing"
 
 	"github.com/oshim/oshim/test/harness"
@@ -10,11 +9,6 @@ import (
 // envAsMain makes the test binary run main: floor only works as its own process.
 const envAsMain = "FLOOR_TEST_AS_MAIN"
 
-func TestMain(m *testing.M) {
-	if os.Getenv(envAsMain) == "1" {
-		main()
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { harness.MainOrTests(m, envAsMain, main) }
 
 func TestFloor(t *testing.T) { harness.CheckFloorExec(t, envAsMain, "floor") }

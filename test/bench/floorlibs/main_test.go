@@ -15,12 +15,7 @@ import (
 // envAsMain makes the test binary run main: floorlibs only works as its own process.
 const envAsMain = "FLOORLIBS_TEST_AS_MAIN"
 
-func TestMain(m *testing.M) {
-	if os.Getenv(envAsMain) == "1" {
-		main()
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { harness.MainOrTests(m, envAsMain, main) }
 
 func TestFloorLibs(t *testing.T) { harness.CheckFloorExec(t, envAsMain, "floorlibs") }
 

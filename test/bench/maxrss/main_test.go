@@ -12,12 +12,7 @@ import (
 // envAsMain makes the test binary run main: maxrss measures its own child.
 const envAsMain = "MAXRSS_TEST_AS_MAIN"
 
-func TestMain(m *testing.M) {
-	if os.Getenv(envAsMain) == "1" {
-		main()
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { harness.MainOrTests(m, envAsMain, main) }
 
 func TestMaxRSS(t *testing.T) {
 	tests := []struct {

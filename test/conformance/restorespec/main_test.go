@@ -13,12 +13,7 @@ import (
 // validation programs do: a separate process that may exec.
 const envAsMain = "RESTORESPEC_TEST_AS_MAIN"
 
-func TestMain(m *testing.M) {
-	if os.Getenv(envAsMain) == "1" {
-		main()
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { harness.MainOrTests(m, envAsMain, main) }
 
 // fakeRuntime records its arguments in calls, replaces config.json in the bundle like
 // oshim's rewrite, and exits with code.
