@@ -49,7 +49,7 @@ func (h *Hook) Collect(id string, fifo int, deadline time.Time) error {
 	if err != nil {
 		return err
 	}
-	res, readErr := col.Read(deadline)
+	res, readErr := col.Read(deadline, -1)
 	rec, found, err := h.Store.Load(StoreRoot, id)
 	if err != nil || !found {
 		// Not found: poststop came first, and nothing is left to report to.

@@ -3,7 +3,6 @@ package initdir
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -23,12 +22,6 @@ import (
 // more than the wait itself.
 type Collector struct {
 	fifo int
-	// stop is an eventfd that StopWaiting signals, to end a wait in another goroutine.
-	stop int
-	// mu keeps StopWaiting from writing to the eventfd's number once Read has closed
-	// it: by then the number may name a file another goroutine opened.
-	mu     sync.Mutex
-	closed bool
 }
 
 // OpenCollector opens the result FIFO of init directory dir. Open it before the init
@@ -64,18 +57,16 @@ func NewCollector(fd int) (*Collector, error) {
 	if err := unix.SetNonblock(fd, true); err != nil {
 		return nil, fmt.Errorf("result fifo: %w", err)
 	}
-	stop, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-	if err != nil {
-		return nil, fmt.Errorf("result fifo: eventfd: %w", err)
-	}
-	return &Collector{fifo: fd, stop: stop}, nil
+	return &Collector{fifo: fd}, nil
 }
 
-// Read waits until deadline, or until StopWaiting, for one message, then closes the
-// collector. A report that is in the FIFO when the wait ends counts, however it ended.
-func (c *Collector) Read(deadline time.Time) (*initproc.Result, error) {
-	defer c.close()
-	if err := c.wait(deadline); err != nil {
+// Read waits for one message until deadline, or, when exited is a descriptor and not
+// -1, until exited polls readable (the pidfd of the runtime that starts the container:
+// once it has exited, no report can come), then closes the collector. exited stays the
+// caller's. A report that is in the FIFO when the wait ends counts, however it ended.
+func (c *Collector) Read(deadline time.Time, exited int) (*initproc.Result, error) {
+	defer unix.Close(c.fifo)
+	if err := c.wait(deadline, exited); err != nil {
 		return nil, fmt.Errorf("wait for the result fifo: %w", err)
 	}
 	buf := make([]byte, initproc.MaxResult+1)
@@ -89,9 +80,12 @@ func (c *Collector) Read(deadline time.Time) (*initproc.Result, error) {
 	return initproc.DecodeResult(buf[:n])
 }
 
-// wait returns once the FIFO holds data, StopWaiting was called or deadline has passed.
-func (c *Collector) wait(deadline time.Time) error {
-	fds := []unix.PollFd{{Fd: int32(c.fifo), Events: unix.POLLIN}, {Fd: int32(c.stop), Events: unix.POLLIN}}
+// wait returns once the FIFO holds data, exited polls readable or deadline has passed.
+func (c *Collector) wait(deadline time.Time, exited int) error {
+	fds := []unix.PollFd{{Fd: int32(c.fifo), Events: unix.POLLIN}}
+	if exited >= 0 {
+		fds = append(fds, unix.PollFd{Fd: int32(exited), Events: unix.POLLIN})
+	}
 	for {
 		left := time.Until(deadline)
 		if left < 0 {
@@ -119,25 +113,6 @@ func retryRead(fd int, buf []byte) (int, error) {
 			return n, err
 		}
 	}
-}
-
-// StopWaiting makes a pending Read return what is already in the FIFO, or no result:
-// for when the container has exited or never started. It may be called from another
-// goroutine than Read's, before or during it.
-func (c *Collector) StopWaiting() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.closed {
-		_, _ = unix.Write(c.stop, []byte{1, 0, 0, 0, 0, 0, 0, 0})
-	}
-}
-
-func (c *Collector) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.closed = true
-	unix.Close(c.fifo)
-	unix.Close(c.stop)
 }
 
 // Measured turns what Read returned into the record's form, received now.

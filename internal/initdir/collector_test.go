@@ -58,7 +58,7 @@ func TestCollector(t *testing.T) {
 			if tc.msg != "" {
 				send(t, dir, tc.msg)
 			}
-			res, err := c.Read(time.Now().Add(200 * time.Millisecond))
+			res, err := c.Read(time.Now().Add(200*time.Millisecond), -1)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("Read error = %v, want one containing %q", err, tc.wantErr)
@@ -75,25 +75,49 @@ func TestCollector(t *testing.T) {
 	}
 }
 
-func TestCollectorStopWaiting(t *testing.T) {
+// exitedPipe returns a pipe's two ends, for a stand-in of the runtime's pidfd: the
+// read end polls readable once something is written to the other.
+func exitedPipe(t *testing.T) (r, w int) {
+	t.Helper()
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
+	return p[0], p[1]
+}
+
+// The runtime's exit ends a wait for the report: a container that exits, or never
+// starts, sends none.
+func TestCollectorExited(t *testing.T) {
 	c, err := OpenCollector(fifoDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	exited, w := exitedPipe(t)
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.Read(time.Now().Add(time.Hour))
+		_, err := c.Read(time.Now().Add(time.Hour), exited)
 		done <- err
 	}()
 	time.Sleep(50 * time.Millisecond)
-	c.StopWaiting()
 	select {
 	case err := <-done:
-		if err == nil {
-			t.Fatal("Read returned a result from an empty FIFO")
+		t.Fatalf("Read returned (%v) before the runtime exited", err)
+	default:
+	}
+	unix.Write(w, []byte{1})
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "sent no result") {
+			t.Fatalf("Read = %v, want no result", err)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("Read still waits after StopWaiting")
+		t.Fatal("Read still waits after the runtime exited")
+	}
+	// The descriptor is the caller's: Read leaves it open.
+	if _, err := unix.FcntlInt(uintptr(exited), unix.F_GETFD, 0); err != nil {
+		t.Fatalf("Read closed the caller's descriptor: %v", err)
 	}
 }
 
@@ -109,7 +133,7 @@ func TestNewCollector(t *testing.T) {
 		t.Fatal(err)
 	}
 	send(t, dir, `{"ok":true,"probe":"skipped","state":{"eff":"0","prm":"0","inh":"0","bnd":"0","amb":"0"}}`)
-	res, err := c.Read(time.Now().Add(5 * time.Second))
+	res, err := c.Read(time.Now().Add(5*time.Second), -1)
 	if err != nil || !res.OK {
 		t.Fatalf("Read = %+v, %v", res, err)
 	}
@@ -128,7 +152,7 @@ func TestNewCollectorBlockingFIFOTimesOut(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.Read(time.Now().Add(100 * time.Millisecond))
+		_, err := c.Read(time.Now().Add(100*time.Millisecond), -1)
 		done <- err
 	}()
 	select {
@@ -141,53 +165,24 @@ func TestNewCollectorBlockingFIFOTimesOut(t *testing.T) {
 	}
 }
 
-func TestStopWaitingBeforeRead(t *testing.T) {
+// A report sent before the runtime exited counts, though both are there when the wait
+// starts.
+func TestCollectorReportAndExit(t *testing.T) {
 	dir := fifoDir(t)
 	c, err := OpenCollector(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	send(t, dir, `{"ok":true,"probe":"ok","state":{"eff":"100","prm":"100","inh":"0","bnd":"0","amb":"0"}}`)
-	c.StopWaiting()
+	exited, w := exitedPipe(t)
+	unix.Write(w, []byte{1})
 	start := time.Now()
-	res, err := c.Read(time.Now().Add(time.Hour))
+	res, err := c.Read(time.Now().Add(time.Hour), exited)
 	if err != nil || !res.OK {
 		t.Fatalf("Read = %+v, %v, want the report that was in the FIFO", res, err)
 	}
 	if time.Since(start) > time.Minute {
-		t.Fatal("Read waited for its deadline after StopWaiting")
-	}
-}
-
-// Once Read has closed the collector, StopWaiting must not write to the numbers its
-// descriptors had: the process may have opened other files under them.
-func TestStopWaitingAfterRead(t *testing.T) {
-	c, err := OpenCollector(fifoDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop := c.stop
-	if _, err := c.Read(time.Now()); err == nil {
-		t.Fatal("Read of an empty FIFO returned a result")
-	}
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(p[0])
-	defer unix.Close(p[1])
-	if p[0] == stop {
-		t.Fatalf("the pipe's read end took the eventfd's number %d, which the FIFO's precedes", stop)
-	}
-	if p[1] != stop {
-		if err := unix.Dup2(p[1], stop); err != nil {
-			t.Fatal(err)
-		}
-		defer unix.Close(stop)
-	}
-	c.StopWaiting()
-	if n, err := unix.Read(p[0], make([]byte, 16)); n > 0 {
-		t.Fatalf("StopWaiting wrote %d bytes to a descriptor that reused the collector's number (%v)", n, err)
+		t.Fatal("Read waited for its deadline after the runtime exited")
 	}
 }
 
@@ -243,8 +238,8 @@ func normalize(m map[string][]string) map[string][]string {
 }
 
 // A report already in the FIFO when the deadline passes still counts: the container
-// exited right after its init reported, and StopWaiting woke the read before the
-// poller had told it the report was there.
+// exited right after its init reported, and the deadline passed before the wait
+// began.
 func TestCollectorReportBeforeDeadline(t *testing.T) {
 	dir := fifoDir(t)
 	c, err := OpenCollector(dir)
@@ -252,7 +247,7 @@ func TestCollectorReportBeforeDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	send(t, dir, `{"ok":true,"probe":"ok","state":{"eff":"0","prm":"0","inh":"0","bnd":"0","amb":"0"}}`)
-	res, err := c.Read(time.Now().Add(-time.Second))
+	res, err := c.Read(time.Now().Add(-time.Second), -1)
 	if err != nil || !res.OK {
 		t.Fatalf("Read = %+v, %v; want the report that was in the FIFO", res, err)
 	}

@@ -60,46 +60,123 @@ const (
 
 // Run runs the runtime as a child, for the few calls after which oshim has work to do,
 // and returns its exit status; stop says what the engine's stop signals do meanwhile.
-// The child inherits oshim's stdio and every descriptor the engine passed without
-// close-on-exec (--preserve-fds), as Exec would. It is started by syscall.ForkExec:
-// os.StartProcess first probes pidfd support with a throwaway child, which costs a
-// container start more than the fork itself.
 func (r Runtime) Run(args []string, stop Stop) (int, error) {
+	c, err := r.Start(args, stop)
+	if err != nil {
+		return -1, err
+	}
+	return c.Wait()
+}
+
+// Child is a runtime that Start started; Wait must be called, from the goroutine that
+// called Start.
+type Child struct {
+	path   string
+	pid    int
+	stop   Stop
+	relay  *relay
+	exited int // see Exited
+	// exitedFallback is set where exited is not a pidfd but an eventfd that a goroutine
+	// signals once the child has exited.
+	exitedFallback bool
+}
+
+// pidfdOpen is unix.PidfdOpen; a test replaces it to run the fallback of a kernel
+// older than 5.3.
+var pidfdOpen = unix.PidfdOpen
+
+// Start starts the runtime as a child; stop says what the engine's stop signals do
+// until Wait returns. The child inherits oshim's stdio and every descriptor the engine
+// passed without close-on-exec (--preserve-fds), as Exec would. It is started by
+// syscall.ForkExec: os.StartProcess first probes pidfd support with a throwaway child,
+// which costs a container start more than the fork itself.
+func (r Runtime) Start(args []string, stop Stop) (*Child, error) {
 	attr := &syscall.ProcAttr{Env: os.Environ(), Files: []uintptr{0, 1, 2}}
 	if stop == Finish {
 		// The kernel sends the parent-death signal when the thread that forked the
-		// child ends, not the process: this goroutine keeps its thread until the reap.
+		// child ends, not the process: this goroutine keeps its thread until Wait.
 		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
 		attr.Sys = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	}
 	pid, err := syscall.ForkExec(r.Path, append([]string{r.Path}, args...), attr)
 	if err != nil {
-		return -1, fmt.Errorf("start %s: %w", r.Path, err)
+		if stop == Finish {
+			runtime.UnlockOSThread()
+		}
+		return nil, fmt.Errorf("start %s: %w", r.Path, err)
 	}
+	c := &Child{path: r.Path, pid: pid, stop: stop, exited: -1}
 	if stop == Finish {
 		// After the fork: an ignored signal stays ignored across execve, and the
 		// runtime must keep the default actions.
 		signal.Ignore(stopSignals...)
 	}
-	var rl *relay
 	if stop == Relay {
-		rl = startRelay(pid)
+		c.relay = startRelay(pid)
 	}
-	// Wait for the child's exit without reaping it, stop the relay, then reap: until the
-	// reap its pid cannot name another process, so no relayed signal can reach one.
+	return c, nil
+}
+
+// Exited returns a descriptor that polls readable once the child has exited, for a
+// caller that waits for something else meanwhile (the init's report) in the same
+// poll(2): a pidfd, which the child holds until Wait reaps it, or on a kernel without
+// pidfds an eventfd that a goroutine waiting for the child signals. It stays open
+// until Wait, which closes it; -1 if neither could be made.
+func (c *Child) Exited() int {
+	if c.exited >= 0 {
+		return c.exited
+	}
+	fd, err := pidfdOpen(c.pid, 0)
+	if err == nil {
+		c.exited = fd
+		return fd
+	}
+	ev, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		return -1
+	}
+	c.exited, c.exitedFallback = ev, true
+	go func() {
+		var info unix.Siginfo
+		// WNOWAIT leaves the child for Wait to reap, so its pid names nothing else
+		// until then and this goroutine never reads another process's exit.
+		_ = retryEINTR(func() error { return unix.Waitid(unix.P_PID, c.pid, &info, unix.WEXITED|unix.WNOWAIT, nil) })
+		_, _ = unix.Write(ev, []byte{1, 0, 0, 0, 0, 0, 0, 0})
+	}()
+	return ev
+}
+
+// Wait waits for the child's exit and returns its status, 128+N for a death by signal
+// N. Until it has reaped the child, the child's pid cannot name another process, so
+// no relayed signal can reach one.
+func (c *Child) Wait() (int, error) {
+	if c.stop == Finish {
+		defer runtime.UnlockOSThread()
+	}
 	var info unix.Siginfo
-	err = retryEINTR(func() error { return unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil) })
-	if rl != nil {
-		rl.childGone()
+	err := retryEINTR(func() error { return unix.Waitid(unix.P_PID, c.pid, &info, unix.WEXITED|unix.WNOWAIT, nil) })
+	if c.relay != nil {
+		c.relay.childGone()
+	}
+	if c.exitedFallback {
+		// The goroutine that signals it has returned, or returns at once: the child
+		// has exited.
+		var n [8]byte
+		for errors.Is(retryEINTR(func() error { _, err := unix.Read(c.exited, n[:]); return err }), unix.EAGAIN) {
+			_, _ = unix.Poll([]unix.PollFd{{Fd: int32(c.exited), Events: unix.POLLIN}}, -1)
+		}
+	}
+	if c.exited >= 0 {
+		unix.Close(c.exited)
+		c.exited = -1
 	}
 	var ws syscall.WaitStatus
-	if werr := retryEINTR(func() error { _, err := syscall.Wait4(pid, &ws, 0, nil); return err }); err == nil {
+	if werr := retryEINTR(func() error { _, err := syscall.Wait4(c.pid, &ws, 0, nil); return err }); err == nil {
 		err = werr
 	}
 	switch {
 	case err != nil:
-		return -1, fmt.Errorf("wait for %s: %w", r.Path, err)
+		return -1, fmt.Errorf("wait for %s: %w", c.path, err)
 	case ws.Signaled():
 		return 128 + int(ws.Signal()), nil
 	}

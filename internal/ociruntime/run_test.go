@@ -225,3 +225,75 @@ func TestRunMissingRuntime(t *testing.T) {
 		t.Fatalf("err = %v, want one naming the runtime", err)
 	}
 }
+
+// Exited polls readable once the runtime has exited, and not before, both as a pidfd
+// and as the eventfd a kernel without pidfds gets; Wait still returns the status, and
+// closes the descriptor only once nothing can write to its number.
+func TestStartExited(t *testing.T) {
+	for _, kernel := range []string{"pidfd", "no pidfd"} {
+		t.Run(kernel, func(t *testing.T) {
+			if kernel == "no pidfd" {
+				pidfdOpen = func(int, int) (int, error) { return -1, unix.ENOSYS }
+				t.Cleanup(func() { pidfdOpen = unix.PidfdOpen })
+			}
+			release := filepath.Join(t.TempDir(), "release")
+			c, err := script(t, "while [ ! -e "+release+" ]; do sleep 0.02; done\nexit 5").Start(nil, Relay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fd := c.Exited()
+			if fd < 0 {
+				t.Fatal("Exited gave no descriptor")
+			}
+			if c.exitedFallback != (kernel == "no pidfd") {
+				t.Fatalf("exited by eventfd = %t on a kernel with %s", c.exitedFallback, kernel)
+			}
+			poll := func(ms int) int {
+				fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+				for {
+					n, err := unix.Poll(fds, ms)
+					if !errors.Is(err, unix.EINTR) {
+						if err != nil {
+							t.Fatal(err)
+						}
+						return n
+					}
+				}
+			}
+			if poll(100) != 0 {
+				t.Fatal("Exited polls readable while the runtime runs")
+			}
+			if err := os.WriteFile(release, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if poll(10_000) != 1 {
+				t.Fatal("Exited does not poll readable after the runtime exited")
+			}
+			if c.Exited() != fd {
+				t.Fatal("a second Exited gave another descriptor")
+			}
+			got, err := c.Wait()
+			if err != nil || got != 5 {
+				t.Fatalf("Wait = %d, %v; want 5", got, err)
+			}
+			// The number is free again; whatever takes it hears nothing from the
+			// goroutine that signalled it.
+			var p [2]int
+			if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+				t.Fatal(err)
+			}
+			defer unix.Close(p[0])
+			defer unix.Close(p[1])
+			if p[1] != fd {
+				if err := unix.Dup2(p[1], fd); err != nil {
+					t.Fatal(err)
+				}
+				defer unix.Close(fd)
+			}
+			time.Sleep(50 * time.Millisecond)
+			if n, _ := unix.Read(p[0], make([]byte, 16)); n > 0 {
+				t.Fatalf("%d bytes were written to the closed descriptor's number after Wait", n)
+			}
+		})
+	}
+}

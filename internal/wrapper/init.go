@@ -48,35 +48,41 @@ func (w *Wrapper) startCollecting(rec *records.Container) (int, error) {
 		// The container never started: whatever the init sent is already there.
 		deadline = time.Now()
 	}
-	if err := w.collect(rec, col, deadline); err != nil && code == 0 {
+	if err := w.collect(rec, col, deadline, -1); err != nil && code == 0 {
 		return 1, err
 	}
 	return code, nil
 }
 
 // runCollecting is startCollecting for a run that returns only when the container
-// exits: the report is read meanwhile, and the container stopped as soon as the report
-// is missing or bad.
+// exits: the report is read while the runtime runs, and the container stopped as soon
+// as the report is missing or bad. One goroutine waits for both the report and the
+// runtime's exit (a container that never starts sends none), in one poll(2): a second
+// goroutine to read the report would cost the call a thread, and the hand-over of its
+// verdict, for nothing.
 func (w *Wrapper) runCollecting(rec *records.Container, col *initdir.Collector) (int, error) {
-	verdict := make(chan error, 1)
-	go func() { verdict <- w.collect(rec, col, time.Now().Add(resultWait)) }()
-	code, err := w.Runtime.Run(w.Args, ociruntime.Relay)
-	// The container has exited, or never started: whatever the init sent is already in
-	// the FIFO, and nothing more will arrive.
-	col.StopWaiting()
+	child, err := w.Runtime.Start(w.Args, ociruntime.Relay)
+	if err != nil {
+		// Nothing started, so nothing will report: record that.
+		_ = w.collect(rec, col, time.Now(), -1)
+		return -1, err
+	}
+	verdict := w.collect(rec, col, time.Now().Add(resultWait), child.Exited())
+	code, err := child.Wait()
 	if err != nil {
 		return code, err
 	}
-	if err := <-verdict; err != nil && code == 0 {
-		return 1, err
+	if verdict != nil && code == 0 {
+		return 1, verdict
 	}
 	return code, nil
 }
 
-// collect waits until deadline for the init's report and records it. For a container that holds a
-// lent capability it kills the container unless the report says ok, and returns why.
-func (w *Wrapper) collect(rec *records.Container, col *initdir.Collector, deadline time.Time) error {
-	res, readErr := col.Read(deadline)
+// collect waits until deadline, or until exited (when not -1) polls readable, for the
+// init's report and records it. For a container that holds a lent capability it kills
+// the container unless the report says ok, and returns why.
+func (w *Wrapper) collect(rec *records.Container, col *initdir.Collector, deadline time.Time, exited int) error {
+	res, readErr := col.Read(deadline, exited)
 	m := initdir.Measured(res, readErr)
 	switch {
 	case readErr != nil:
