@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
@@ -115,6 +116,40 @@ func TestStartWithoutReport(t *testing.T) {
 			}
 			if entries, _ := filepath.Glob(filepath.Join(run, "*", b.ID, "container.json")); len(entries) != 1 {
 				t.Errorf("record %v: the failure must stay on record", entries)
+			}
+		})
+	}
+}
+
+// TestRunWithoutReport: a run that lasts as long as its container, whose init holds a
+// loan and dies before it reports (a seccomp rule kills it at its first capset), fails
+// once the runtime has exited, without waiting out the report's 15 s deadline, and the
+// missing report stays on record.
+func TestRunWithoutReport(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			b.Jq(t, `.process.noNewPrivileges = true | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["capset"], action: "SCMP_ACT_KILL"}]}`)
+			env, run := env(t, b, clearContract)
+			began := time.Now()
+			r := harness.Run(t, env, b.Argv(harness.Oshim(t), "run", "--bundle", b.Dir, b.ID)...)
+			if r.Code == 0 {
+				t.Fatalf("run: exit 0, stderr %q; want the dead init's failure", r.Stderr)
+			}
+			if took := time.Since(began); took >= 15*time.Second {
+				t.Errorf("run returned after %s: it waited for the report's deadline, not for the runtime's exit", took)
+			}
+			entries, _ := filepath.Glob(filepath.Join(run, "*", b.ID, "container.json"))
+			if len(entries) != 1 {
+				t.Fatalf("record %v: the failure must stay on record", entries)
+			}
+			rec, err := os.ReadFile(entries[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(rec), "oshim-init sent no result") {
+				t.Errorf("the record does not say the init sent no result: %s", rec)
 			}
 		})
 	}
