@@ -92,6 +92,19 @@ func TestHostDev(t *testing.T) {
 	}
 }
 
+// unreportedLoan is a capdump container under the clear contract whose init, holding
+// the loan, dies before it reports: a seccomp rule kills it at its first capset. With
+// no_new_privs the runtimes load the filter last, right before they exec the init, so
+// the runtime's own capset calls pass. It returns the bundle, the environment of
+// oshim's calls and oshim's run directory.
+func unreportedLoan(t *testing.T, rt string) (*harness.Bundle, []string, string) {
+	t.Helper()
+	b := capdumpBundle(t, rt)
+	b.Jq(t, `.process.noNewPrivileges = true | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["capset"], action: "SCMP_ACT_KILL"}]}`)
+	env, run := env(t, b, clearContract)
+	return b, env, run
+}
+
 // TestStartWithoutReport: when the init that holds a loan never reports (here a
 // seccomp rule kills it at its first capset, after the runtime applied everything),
 // the start fails and the container is killed.
@@ -99,11 +112,7 @@ func TestStartWithoutReport(t *testing.T) {
 	for _, rt := range runtimes {
 		t.Run(rt, func(t *testing.T) {
 			t.Parallel()
-			b := capdumpBundle(t, rt)
-			// With no_new_privs the runtimes load the filter last, right before they exec
-			// the init, so the runtime's own capset calls pass.
-			b.Jq(t, `.process.noNewPrivileges = true | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["capset"], action: "SCMP_ACT_KILL"}]}`)
-			env, run := env(t, b, clearContract)
+			b, env, run := unreportedLoan(t, rt)
 			oshim := harness.Oshim(t)
 			harness.RunOK(t, env, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
 			r := harness.Run(t, env, b.Argv(oshim, "start", b.ID)...)
@@ -129,9 +138,7 @@ func TestRunWithoutReport(t *testing.T) {
 	for _, rt := range runtimes {
 		t.Run(rt, func(t *testing.T) {
 			t.Parallel()
-			b := capdumpBundle(t, rt)
-			b.Jq(t, `.process.noNewPrivileges = true | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["capset"], action: "SCMP_ACT_KILL"}]}`)
-			env, run := env(t, b, clearContract)
+			b, env, run := unreportedLoan(t, rt)
 			began := time.Now()
 			r := harness.Run(t, env, b.Argv(harness.Oshim(t), "run", "--bundle", b.Dir, b.ID)...)
 			if r.Code == 0 {
