@@ -12,9 +12,12 @@ import (
 	"github.com/oshim/oshim/internal/records"
 )
 
-// Collector reads the init's report from a container's result FIFO. It holds the FIFO
-// open read-write, so it never sees end-of-file and the init's non-blocking open finds a
-// reader; once the collector is closed, nothing the workload writes there is heard.
+// Collector reads the init's report from a container's result FIFO. It is the FIFO's
+// only reader, so the init's non-blocking open finds one, and once it is closed nothing
+// the workload writes there is heard. The init opens the FIFO for writing before any
+// step that can fail and holds it until its workload's execve, so the end of the FIFO
+// (the kernel reports none before a first writer) is the init's end: an init that dies
+// unreported ends the wait at once, whatever killed it.
 //
 // It waits with poll(2) on plain descriptors rather than through os.File: a deadline on
 // an os.File sets up Go's network poller (an epoll instance, an eventfd, a timer) and
@@ -39,11 +42,11 @@ func OpenCollector(dir string) (*Collector, error) {
 	return c, nil
 }
 
-// OpenResult opens the result FIFO of init directory dir read-write, for a Collector
-// here or in a process it is handed to.
+// OpenResult opens the result FIFO of init directory dir for reading, without waiting
+// for a writer, for a Collector here or in a process it is handed to.
 func OpenResult(dir string) (int, error) {
 	p := ResultPath(dir)
-	fd, err := unix.Open(p, unix.O_RDWR|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	fd, err := unix.Open(p, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return -1, fmt.Errorf("open %s: %w", p, err)
 	}
@@ -51,8 +54,8 @@ func OpenResult(dir string) (int, error) {
 }
 
 // NewCollector takes over fd, a result FIFO that OpenResult opened, possibly in another
-// process. It puts fd in non-blocking mode: a wait that ends without a report must find
-// the FIFO empty, not block on it.
+// process. It puts fd in non-blocking mode: a wait that ends without a report while the
+// init still holds the FIFO must find it empty, not block on it.
 func NewCollector(fd int) (*Collector, error) {
 	if err := unix.SetNonblock(fd, true); err != nil {
 		return nil, fmt.Errorf("result fifo: %w", err)
@@ -63,7 +66,8 @@ func NewCollector(fd int) (*Collector, error) {
 // Read waits for one message until deadline, or, when exited is a descriptor and not
 // -1, until exited polls readable (the pidfd of the runtime that starts the container:
 // once it has exited, no report can come), then closes the collector. exited stays the
-// caller's. A report that is in the FIFO when the wait ends counts, however it ended.
+// caller's. A report that is in the FIFO when the wait ends counts, however it ended;
+// an end of the FIFO without one (the init exited or died) ends the wait as no report.
 func (c *Collector) Read(deadline time.Time, exited int) (*initproc.Result, error) {
 	defer unix.Close(c.fifo)
 	if err := c.wait(deadline, exited); err != nil {
@@ -72,7 +76,7 @@ func (c *Collector) Read(deadline time.Time, exited int) (*initproc.Result, erro
 	buf := make([]byte, initproc.MaxResult+1)
 	n, err := retryRead(c.fifo, buf)
 	switch {
-	case errors.Is(err, unix.EAGAIN):
+	case err == nil && n == 0, errors.Is(err, unix.EAGAIN):
 		return nil, fmt.Errorf("oshim-init sent no result")
 	case err != nil:
 		return nil, fmt.Errorf("read result fifo: %w", err)
@@ -80,7 +84,8 @@ func (c *Collector) Read(deadline time.Time, exited int) (*initproc.Result, erro
 	return initproc.DecodeResult(buf[:n])
 }
 
-// wait returns once the FIFO holds data, exited polls readable or deadline has passed.
+// wait returns once the FIFO holds data or has ended, exited polls readable or deadline
+// has passed.
 func (c *Collector) wait(deadline time.Time, exited int) error {
 	fds := []unix.PollFd{{Fd: int32(c.fifo), Events: unix.POLLIN}}
 	if exited >= 0 {

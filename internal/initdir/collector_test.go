@@ -87,6 +87,47 @@ func exitedPipe(t *testing.T) (r, w int) {
 	return p[0], p[1]
 }
 
+// The init's end ends a wait for the report: it opens the FIFO first and holds it, so
+// whatever kills it before it reports closes the FIFO's last write end. A FIFO that
+// never had a writer does not end a wait: the init may not have started yet.
+func TestCollectorInitEnded(t *testing.T) {
+	dir := fifoDir(t)
+	c, err := OpenCollector(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Read(time.Now().Add(time.Hour), -1)
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Read returned (%v) before the init opened the FIFO", err)
+	default:
+	}
+	fd, err := unix.Open(ResultPath(dir), unix.O_WRONLY|unix.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatalf("open the FIFO as the init does: %v", err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Read returned (%v) while the init held the FIFO", err)
+	default:
+	}
+	unix.Close(fd)
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "sent no result") {
+			t.Fatalf("Read = %v, want no result", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Read still waits after the init closed the FIFO unreported")
+	}
+}
+
 // The runtime's exit ends a wait for the report: a container that exits, or never
 // starts, sends none.
 func TestCollectorExited(t *testing.T) {
@@ -121,14 +162,23 @@ func TestCollectorExited(t *testing.T) {
 	}
 }
 
-func TestNewCollector(t *testing.T) {
-	dir := fifoDir(t)
-	// As the hook's collector gets it: inherited, in blocking mode.
-	fd, err := unix.Open(ResultPath(dir), unix.O_RDWR, 0)
+// inheritedResult opens the result FIFO of dir as the hook's collector gets it: opened
+// by OpenResult, and inherited in blocking mode (os/exec hands it on so).
+func inheritedResult(t *testing.T, dir string) int {
+	t.Helper()
+	fd, err := OpenResult(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewCollector(fd)
+	if err := unix.SetNonblock(fd, false); err != nil {
+		t.Fatal(err)
+	}
+	return fd
+}
+
+func TestNewCollector(t *testing.T) {
+	dir := fifoDir(t)
+	c, err := NewCollector(inheritedResult(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,13 +189,16 @@ func TestNewCollector(t *testing.T) {
 	}
 }
 
-// A FIFO inherited in blocking mode must not hold a wait past its deadline: reading
-// the empty FIFO would block for ever, as the collector is a writer of it too.
+// A FIFO inherited in blocking mode must not hold a wait past its deadline: while the
+// init holds the FIFO and says nothing, reading it would block for ever.
 func TestNewCollectorBlockingFIFOTimesOut(t *testing.T) {
-	fd, err := unix.Open(ResultPath(fifoDir(t)), unix.O_RDWR, 0)
+	dir := fifoDir(t)
+	fd := inheritedResult(t, dir)
+	w, err := unix.Open(ResultPath(dir), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer unix.Close(w)
 	c, err := NewCollector(fd)
 	if err != nil {
 		t.Fatal(err)

@@ -590,15 +590,56 @@ func TestInitSyscallSet(t *testing.T) {
 	}
 }
 
+// TestInitHoldsResultFIFO: oshim-init opens the result FIFO before anything else and
+// holds it until the workload's execve, so that the host reads the FIFO's end as the
+// init's, whatever kills it before it reports: here its first call opens the FIFO,
+// and no later call closes that descriptor.
+func TestInitHoldsResultFIFO(t *testing.T) {
+	dir, err := os.MkdirTemp(cDir, "trace-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := initCase{opts: []string{"--clear-bounding", "--drop", "CAP_SETPCAP"}, strace: filepath.Join(dir, "trace")}
+	if o := runInit(t, c); o.result == nil || !o.result.OK {
+		t.Fatalf("result %+v, stderr %q", o.result, o.stderr)
+	}
+	calls := initTrace(t, c.strace)
+	if len(calls) == 0 {
+		t.Fatal("no calls traced")
+	}
+	first := calls[0]
+	open, fd, ok := strings.Cut(first, ") = ")
+	if !ok || !strings.HasPrefix(open, "openat(") || !strings.Contains(open, `/result", O_WRONLY|O_NONBLOCK|O_CLOEXEC`) {
+		t.Fatalf("first call %q, want the result FIFO's open", first)
+	}
+	for _, line := range calls[1:] {
+		if strings.HasPrefix(line, "close("+fd+")") {
+			t.Fatalf("oshim-init closed the result FIFO before its workload's execve: %q", line)
+		}
+	}
+}
+
 // initCalls reads an strace log: the calls made from oshim-init's execve to the
 // workload's (or its exit).
 func initCalls(t *testing.T, log string) map[string]bool {
+	t.Helper()
+	calls := map[string]bool{}
+	for _, line := range initTrace(t, log) {
+		name, _, _ := strings.Cut(line, "(")
+		calls[name] = true
+	}
+	return calls
+}
+
+// initTrace reads an strace log: the lines of the calls made from oshim-init's execve
+// to the workload's (or its exit), in order.
+func initTrace(t *testing.T, log string) []string {
 	t.Helper()
 	data, err := os.ReadFile(log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	calls := map[string]bool{}
+	var calls []string
 	in := false
 	for _, line := range strings.Split(string(data), "\n") {
 		name, _, ok := strings.Cut(line, "(")
@@ -610,7 +651,7 @@ func initCalls(t *testing.T, log string) map[string]bool {
 			continue
 		}
 		if in {
-			calls[name] = true
+			calls = append(calls, line)
 			if name == "execve" {
 				break
 			}

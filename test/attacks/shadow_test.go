@@ -105,59 +105,55 @@ func unreportedLoan(t *testing.T, rt string) (*harness.Bundle, []string, string)
 	return b, env, run
 }
 
-// TestStartWithoutReport: when the init that holds a loan never reports (here a
-// seccomp rule kills it at its first capset, after the runtime applied everything),
-// the start fails and the container is killed.
-func TestStartWithoutReport(t *testing.T) {
-	for _, rt := range runtimes {
-		t.Run(rt, func(t *testing.T) {
-			t.Parallel()
-			b, env, run := unreportedLoan(t, rt)
-			oshim := harness.Oshim(t)
+// TestWithoutReport: when the init that holds a loan dies before it reports (a seccomp
+// rule kills it at its first capset, after the runtime applied everything), the call
+// that started it fails, the container is killed, and the missing report stays on
+// record. Neither call waits out the report's 15 s deadline: a run sees the runtime
+// exit, a start sees the init's end as the end of the result FIFO.
+func TestWithoutReport(t *testing.T) {
+	calls := map[string]struct {
+		do func(t *testing.T, env []string, oshim string, b *harness.Bundle) harness.Result
+		// wantStderr is what the call must say: a start whose runtime succeeded fails
+		// on oshim's word alone, a run with the runtime's status.
+		wantStderr string
+	}{
+		"start": {do: func(t *testing.T, env []string, oshim string, b *harness.Bundle) harness.Result {
 			harness.RunOK(t, env, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
-			r := harness.Run(t, env, b.Argv(oshim, "start", b.ID)...)
-			if r.Code == 0 || !strings.Contains(r.Stderr, "the container was killed") {
-				t.Fatalf("start: exit %d, stderr %q; want a failure that says the container was killed", r.Code, r.Stderr)
-			}
-			st := harness.Run(t, nil, b.Argv(b.Runtime, "state", b.ID)...)
-			if strings.Contains(st.Stdout, `"running"`) {
-				t.Errorf("the container still runs: %s", st.Stdout)
-			}
-			if entries, _ := filepath.Glob(filepath.Join(run, "*", b.ID, "container.json")); len(entries) != 1 {
-				t.Errorf("record %v: the failure must stay on record", entries)
-			}
-		})
+			return harness.Run(t, env, b.Argv(oshim, "start", b.ID)...)
+		}, wantStderr: "the container was killed"},
+		"run": {do: func(t *testing.T, env []string, oshim string, b *harness.Bundle) harness.Result {
+			return harness.Run(t, env, b.Argv(oshim, "run", "--bundle", b.Dir, b.ID)...)
+		}},
 	}
-}
-
-// TestRunWithoutReport: a run that lasts as long as its container, whose init holds a
-// loan and dies before it reports (a seccomp rule kills it at its first capset), fails
-// once the runtime has exited, without waiting out the report's 15 s deadline, and the
-// missing report stays on record.
-func TestRunWithoutReport(t *testing.T) {
-	for _, rt := range runtimes {
-		t.Run(rt, func(t *testing.T) {
-			t.Parallel()
-			b, env, run := unreportedLoan(t, rt)
-			began := time.Now()
-			r := harness.Run(t, env, b.Argv(harness.Oshim(t), "run", "--bundle", b.Dir, b.ID)...)
-			if r.Code == 0 {
-				t.Fatalf("run: exit 0, stderr %q; want the dead init's failure", r.Stderr)
-			}
-			if took := time.Since(began); took >= 15*time.Second {
-				t.Errorf("run returned after %s: it waited for the report's deadline, not for the runtime's exit", took)
-			}
-			entries, _ := filepath.Glob(filepath.Join(run, "*", b.ID, "container.json"))
-			if len(entries) != 1 {
-				t.Fatalf("record %v: the failure must stay on record", entries)
-			}
-			rec, err := os.ReadFile(entries[0])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(string(rec), "oshim-init sent no result") {
-				t.Errorf("the record does not say the init sent no result: %s", rec)
-			}
-		})
+	for name, c := range calls {
+		for _, rt := range runtimes {
+			t.Run(name+"/"+rt, func(t *testing.T) {
+				t.Parallel()
+				b, env, run := unreportedLoan(t, rt)
+				began := time.Now()
+				r := c.do(t, env, harness.Oshim(t), b)
+				if r.Code == 0 || !strings.Contains(r.Stderr, c.wantStderr) {
+					t.Fatalf("%s: exit %d, stderr %q; want the dead init's failure, saying %q", name, r.Code, r.Stderr, c.wantStderr)
+				}
+				if took := time.Since(began); took >= 15*time.Second {
+					t.Errorf("%s returned after %s: it waited for the report's deadline, not for the init's end", name, took)
+				}
+				st := harness.Run(t, nil, b.Argv(b.Runtime, "state", b.ID)...)
+				if strings.Contains(st.Stdout, `"running"`) {
+					t.Errorf("the container still runs: %s", st.Stdout)
+				}
+				entries, _ := filepath.Glob(filepath.Join(run, "*", b.ID, "container.json"))
+				if len(entries) != 1 {
+					t.Fatalf("record %v: the failure must stay on record", entries)
+				}
+				rec, err := os.ReadFile(entries[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(rec), "oshim-init sent no result") {
+					t.Errorf("the record does not say the init sent no result: %s", rec)
+				}
+			})
+		}
 	}
 }

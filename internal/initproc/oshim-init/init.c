@@ -53,13 +53,16 @@ static char step_buf[160], msg_buf[1400], lsm_buf[256];
 static struct out step = OUT(step_buf), msg = OUT(msg_buf);
 static int fail_errno;
 
-/* The measured result, sent to the host; see initproc.Result. */
+/*
+ * The measured result, sent to the host through fd, the result FIFO's write end (-1:
+ * nobody to tell); see initproc.Result.
+ */
 static struct {
-	const char *fifo;
+	int fd;
 	int report_only;
 	const char *probe;
 	struct procstatus st;
-} rep = {NULL, 0, "skipped", {{0, 0, 0, 0, 0}, 0, 0}};
+} rep = {-1, 0, "skipped", {{0, 0, 0, 0, 0}, 0, 0}};
 
 /*
  * fail finishes a failure's message with the errno (when there is one): "MESSAGE:
@@ -615,14 +618,12 @@ static void out_field_hex(struct out *o, const char *key, capset_t v)
 }
 
 /*
- * send reports the result once, in one write, as initproc.DecodeResult reads it.
- * Without a reader (the container was started by something other than oshim) the
- * open fails with ENXIO and there is nobody to tell, which is no error. It
+ * send reports the result once, in one write, as initproc.DecodeResult reads it. It
  * returns the errno of a write the seccomp filter denied, else 0.
  */
 static int send(int ok)
 {
-	if (!rep.fifo)
+	if (rep.fd < 0)
 		return 0;
 	char buf[4096];
 	struct out j = OUT(buf);
@@ -660,11 +661,7 @@ static int send(int ok)
 	out_char(&j, '}');
 	if (j.trunc)
 		return 0; /* cannot happen with the buffer sizes above; never send a cut message */
-	long fd = sys_openat(rep.fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	long w = sys_write((int)fd, j.p, j.len);
-	sys_close((int)fd);
+	long w = sys_write(rep.fd, j.p, j.len);
 	return w < 0 && filtered(NR_write) ? sys_errno(w) : 0;
 }
 
@@ -684,7 +681,7 @@ static void report(void)
 	out_str(&l, msg.p);
 	out_char(&l, '\n');
 	write_all(2, l.p, l.len);
-	if (!rep.fifo)
+	if (rep.fd < 0)
 		return;
 	struct procstatus st;
 	size_t mark = msg.len;
@@ -750,9 +747,20 @@ int oshim_main(int argc, char **argv, char **envp)
 		report();
 		return EXIT_USAGE;
 	}
-	int code = resolve(o.workload[0], envp);
-	rep.fifo = o.result;
+	/*
+	 * The FIFO is opened before any step that can fail or be killed, and held until
+	 * the workload's execve closes it: the host reads the init's end, however it
+	 * comes, as the end of the FIFO at once. Without a reader (the container was
+	 * started by something other than oshim) the open fails with ENXIO and there is
+	 * nobody to tell, which is no error; a seccomp denial of openat is reported by
+	 * the first open that needs to succeed.
+	 */
+	if (o.result) {
+		long fd = sys_openat(o.result, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		rep.fd = fd < 0 ? -1 : (int)fd;
+	}
 	rep.report_only = o.report_only;
+	int code = resolve(o.workload[0], envp);
 	if (code) {
 		report();
 		return code;
@@ -773,7 +781,7 @@ int oshim_main(int argc, char **argv, char **envp)
 	}
 	long r = syscall3(NR_execve, resolved, o.workload, envp);
 	/* The host may already have an ok result: the engine sees this exit status. */
-	rep.fifo = NULL;
+	rep.fd = -1;
 	out_reset(&step);
 	out_reset(&msg);
 	if (filtered(NR_execve)) {
