@@ -140,9 +140,9 @@ func (tb *trueBench) interleave(rows []execRow, n int, rng *rand.Rand) ([][]floa
 		for _, i := range rng.Perm(len(rows)) {
 			r := rows[i]
 			// Every call rewrites config.json and records the container: start each
-			// from the template, outside the timing.
-			if err := os.WriteFile(config, tb.ws.Runtimes[0].Template, 0o644); err != nil {
-				return nil, fmt.Errorf("write %s: %w", config, err)
+			// from the template, written as an engine writes it, outside the timing.
+			if err := freshConfig(config, tb.ws.Runtimes[0].Template); err != nil {
+				return nil, err
 			}
 			res, err := tb.l.call(r.argv, r.env)
 			if err != nil {

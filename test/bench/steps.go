@@ -62,7 +62,7 @@ func rewriteSteps(ws *workspace, tmpfs string, n int) ([]Item, []string, error) 
 		var file *spec.File
 		load := func() (err error) {
 			p := filepath.Join(dir.path, "config.json")
-			if err := os.WriteFile(p, template, 0o644); err != nil {
+			if err := freshConfig(p, template); err != nil {
 				return err
 			}
 			file, err = spec.Load(p)
