@@ -96,35 +96,49 @@ func TestCollectorInitEnded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() {
-		_, err := c.Read(time.Now().Add(time.Hour), -1)
-		done <- err
-	}()
-	time.Sleep(50 * time.Millisecond)
-	select {
-	case err := <-done:
-		t.Fatalf("Read returned (%v) before the init opened the FIFO", err)
-	default:
-	}
+	done := readAsync(c, -1)
+	stillWaiting(t, done, "before the init opened the FIFO")
 	fd, err := unix.Open(ResultPath(dir), unix.O_WRONLY|unix.O_NONBLOCK, 0)
 	if err != nil {
 		t.Fatalf("open the FIFO as the init does: %v", err)
 	}
-	time.Sleep(50 * time.Millisecond)
+	stillWaiting(t, done, "while the init held the FIFO")
+	unix.Close(fd)
+	endsWithoutResult(t, done, "the init closed the FIFO unreported")
+}
+
+// readAsync starts c.Read with an hour's deadline and returns where its error arrives.
+func readAsync(c *Collector, exited int) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Read(time.Now().Add(time.Hour), exited)
+		done <- err
+	}()
+	return done
+}
+
+// stillWaiting fails if the Read behind done returns within 50 ms; when says what
+// has not happened yet.
+func stillWaiting(t *testing.T, done <-chan error, when string) {
+	t.Helper()
 	select {
 	case err := <-done:
-		t.Fatalf("Read returned (%v) while the init held the FIFO", err)
-	default:
+		t.Fatalf("Read returned (%v) %s", err, when)
+	case <-time.After(50 * time.Millisecond):
 	}
-	unix.Close(fd)
+}
+
+// endsWithoutResult fails unless the Read behind done soon ends with no result, once
+// what happened.
+func endsWithoutResult(t *testing.T, done <-chan error, what string) {
+	t.Helper()
 	select {
 	case err := <-done:
 		if err == nil || !strings.Contains(err.Error(), "sent no result") {
 			t.Fatalf("Read = %v, want no result", err)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("Read still waits after the init closed the FIFO unreported")
+		t.Fatalf("Read still waits after %s", what)
 	}
 }
 
@@ -136,26 +150,10 @@ func TestCollectorExited(t *testing.T) {
 		t.Fatal(err)
 	}
 	exited, w := exitedPipe(t)
-	done := make(chan error, 1)
-	go func() {
-		_, err := c.Read(time.Now().Add(time.Hour), exited)
-		done <- err
-	}()
-	time.Sleep(50 * time.Millisecond)
-	select {
-	case err := <-done:
-		t.Fatalf("Read returned (%v) before the runtime exited", err)
-	default:
-	}
+	done := readAsync(c, exited)
+	stillWaiting(t, done, "before the runtime exited")
 	unix.Write(w, []byte{1})
-	select {
-	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "sent no result") {
-			t.Fatalf("Read = %v, want no result", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Read still waits after the runtime exited")
-	}
+	endsWithoutResult(t, done, "the runtime exited")
 	// The descriptor is the caller's: Read leaves it open.
 	if _, err := unix.FcntlInt(uintptr(exited), unix.F_GETFD, 0); err != nil {
 		t.Fatalf("Read closed the caller's descriptor: %v", err)
