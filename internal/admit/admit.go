@@ -64,7 +64,10 @@ type Request struct {
 	// its record's name under hook.StoreRoot in the hooks; Bundle also places a relative
 	// root.path.
 	ID, Root, Bundle string
-	Store            records.Store
+	// PidFile is the runtime's --pid-file, recorded for the start that waits for the
+	// init's report (runtime mode only).
+	PidFile string
+	Store   records.Store
 	// Runtime is the real runtime, named in the record (runtime mode only).
 	Runtime ociruntime.Runtime
 	// InitBinary is the oshim-init copied into the container's init directory; empty
@@ -206,7 +209,7 @@ func (r Request) undo(out *Outcome) {
 func newRecord(r Request, pl *rewrite.Plan, proc *specs.Process) *records.Container {
 	c := pl.Contract
 	return &records.Container{
-		ID: r.ID, Root: r.Root, Bundle: r.Bundle, Arg0: rewrite.WorkloadArg0(proc.Args), UID: proc.User.UID, Pod: r.pod,
+		ID: r.ID, Root: r.Root, Bundle: r.Bundle, PidFile: r.PidFile, Arg0: rewrite.WorkloadArg0(proc.Args), UID: proc.User.UID, Pod: r.pod,
 		Contract: c.Name, Bounding: string(c.Bounding), OnSkew: string(c.OnSkew),
 		Skew: pl.Skew(), Repair: pl.Repair(), Lent: len(pl.Lend) > 0, NoNewPrivs: c.NoNewPrivs,
 		Before: pl.Before, After: pl.After(), Main: pl.Main(),

@@ -12,7 +12,11 @@ type Container struct {
 	ID     string `json:"id"`
 	Root   string `json:"runtimeRoot,omitempty"`
 	Bundle string `json:"bundle"`
-	Arg0   string `json:"arg0"`
+	// PidFile is where the runtime writes the pid of the container's first process
+	// (create's --pid-file), for the start that waits for the init's report to see that
+	// process end.
+	PidFile string `json:"pidFile,omitempty"`
+	Arg0    string `json:"arg0"`
 	// Pod is the container's identity in its orchestrator, when the engine passed it.
 	Pod      podinfo.Info `json:"pod"`
 	UID      uint32       `json:"uid"`

@@ -22,6 +22,8 @@ func (c *Container) UnmarshalJSON(b []byte) error {
 			out.Root = r.String()
 		case "bundle":
 			out.Bundle = r.String()
+		case "pidFile":
+			out.PidFile = r.String()
 		case "arg0":
 			out.Arg0 = r.String()
 		case "pod":

@@ -13,6 +13,7 @@ func (c *Container) MarshalJSON() ([]byte, error) {
 	w.Str("id", c.ID)
 	w.StrOmit("runtimeRoot", c.Root)
 	w.Str("bundle", c.Bundle)
+	w.StrOmit("pidFile", c.PidFile)
 	w.Str("arg0", c.Arg0)
 	w.Key("pod")
 	w.Open()

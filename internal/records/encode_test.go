@@ -82,7 +82,7 @@ func TestRecordEncoding(t *testing.T) {
 	}{
 		{description: "empty", c: Container{}},
 		{description: "repaired, with an init result", c: Container{
-			ID: "c1", Root: "/run/crun", Bundle: "/b", Arg0: "/bin/sv<&>", UID: 1000,
+			ID: "c1", Root: "/run/crun", Bundle: "/b", PidFile: "/b/pid\n", Arg0: "/bin/sv<&>", UID: 1000,
 			Pod:      podinfo.Info{Namespace: "ns", Pod: "p", PodUID: "u", Container: "c", Image: "i:1"},
 			Contract: "k", Bounding: "clear", OnSkew: "repair", Skew: "missing CAP_SETPCAP", Repair: "granted",
 			NoNewPrivs: true, SetNoNewPrivs: true, Lent: true,
@@ -105,7 +105,7 @@ func FuzzRecordEncoding(f *testing.F) {
 	f.Add("c1", "/run/crun", "/b", "sh", "ns", "k", "CAP_KILL", "ok", uint32(0), true, int64(0))
 	f.Add("\xff", "\u2028", "<>", "\x00", "", "", "", "", uint32(1<<31), false, int64(-1))
 	f.Fuzz(func(t *testing.T, id, root, bundle, arg0, ns, contract, capName, summary string, uid uint32, withResult bool, nanos int64) {
-		c := &Container{ID: id, Root: root, Bundle: bundle, Arg0: arg0, UID: uid, Pod: podinfo.Info{Namespace: ns, Image: arg0},
+		c := &Container{ID: id, Root: root, Bundle: bundle, PidFile: bundle, Arg0: arg0, UID: uid, Pod: podinfo.Info{Namespace: ns, Image: arg0},
 			Contract: contract, Repair: summary, Lent: withResult,
 			Before: map[string][]string{capName: {capName, summary}}, After: map[string][]string{"bounding": {capName}},
 			Created: time.Unix(0, nanos).UTC()}

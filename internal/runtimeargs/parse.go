@@ -55,6 +55,10 @@ type Invocation struct {
 	// ConfigFile is the absolute path of the spec that create or run will read: the
 	// bundle's config.json, or crun's --config.
 	ConfigFile string
+	// PidFile is create's or run's --pid-file, where the runtime writes the pid of the
+	// container's first process, when it is absolute, as engines pass it; "" otherwise
+	// (crun and runc do not read a relative one from the same directory).
+	PidFile string
 	// Detach is run's --detach: the call returns once the container has started.
 	Detach bool
 	// Exec is what an exec call asks for; nil for other commands.
@@ -183,6 +187,9 @@ func (inv *Invocation) parseCreate(args []string, cwd string, fs flagSet, t tabl
 		return err
 	}
 	inv.ConfigFile = filepath.Join(inv.Bundle, "config.json")
+	if p := f.last("pid-file"); filepath.IsAbs(p) {
+		inv.PidFile = filepath.Clean(p)
+	}
 	// crun reads "config.json" from the bundle, and any other relative --config from
 	// the caller's working directory, before it changes into the bundle.
 	if c := f.last("config"); t.config && c != "" && c != "config.json" {

@@ -18,13 +18,18 @@ func TestParse(t *testing.T) {
 		{
 			description: "podman create",
 			args:        []string{"create", "--bundle", "/b", "--pid-file", "/p", "c1"},
-			want:        Invocation{Command: "create", ID: "c1", Bundle: "/b", ConfigFile: "/b/config.json"},
+			want:        Invocation{Command: "create", ID: "c1", Bundle: "/b", ConfigFile: "/b/config.json", PidFile: "/p"},
 		},
 		{
 			description: "containerd shim globals in both forms",
 			args:        []string{"--root", "/r", "--log=/b/log.json", "--log-format", "json", "create", "--bundle=/b", "--pid-file", "/b/init.pid", "id"},
 			want: Invocation{Global: Globals{Root: "/r", Log: "/b/log.json", LogFormat: "json"}, GlobalArgs: []string{"--root", "/r", "--log=/b/log.json", "--log-format", "json"},
-				Command: "create", ID: "id", Bundle: "/b", ConfigFile: "/b/config.json"},
+				Command: "create", ID: "id", Bundle: "/b", ConfigFile: "/b/config.json", PidFile: "/b/init.pid"},
+		},
+		{
+			description: "a relative pid file is left to the runtime",
+			args:        []string{"run", "--bundle", "/b", "--pid-file=init.pid", "-d", "x"},
+			want:        Invocation{Command: "run", ID: "x", Bundle: "/b", ConfigFile: "/b/config.json", Detach: true},
 		},
 		{
 			description: "container named create is an id, not a command",

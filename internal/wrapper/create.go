@@ -28,7 +28,7 @@ func (w *Wrapper) admit() (*records.Container, error) {
 	}
 	req := admit.Request{
 		Mode: admit.Create, Spec: f.Object, Contracts: w.Config.Set,
-		ID: w.Inv.ID, Root: w.Inv.Global.Root, Bundle: w.Inv.Bundle,
+		ID: w.Inv.ID, Root: w.Inv.Global.Root, Bundle: w.Inv.Bundle, PidFile: w.Inv.PidFile,
 		Store: w.Store, Runtime: w.Runtime, Report: w.Report, Metrics: w.Metrics, Log: w.Log,
 	}
 	out, err := admit.Admit(req)

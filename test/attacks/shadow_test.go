@@ -97,19 +97,28 @@ func TestHostDev(t *testing.T) {
 // no_new_privs the runtimes load the filter last, right before they exec the init, so
 // the runtime's own capset calls pass. It returns the bundle, the environment of
 // oshim's calls and oshim's run directory.
-func unreportedLoan(t *testing.T, rt string) (*harness.Bundle, []string, string) {
+// An unreported loan is a container whose contract lends the init a capability, and
+// whose init never reports: seccomp kills it at its first capset, after the runtime
+// applied everything, or denies the execve that would start it.
+var unreportedLoans = map[string]string{
+	"dies":        `{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["capset"], action: "SCMP_ACT_KILL"}]}`,
+	"never-execs": `{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["execve"], action: "SCMP_ACT_ERRNO"}]}`,
+}
+
+func unreportedLoan(t *testing.T, rt, seccomp string) (*harness.Bundle, []string, string) {
 	t.Helper()
 	b := capdumpBundle(t, rt)
-	b.Jq(t, `.process.noNewPrivileges = true | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["capset"], action: "SCMP_ACT_KILL"}]}`)
+	b.Jq(t, `.process.noNewPrivileges = true | .linux.seccomp = `+seccomp)
 	env, run := env(t, b, clearContract)
 	return b, env, run
 }
 
-// TestWithoutReport: when the init that holds a loan dies before it reports (a seccomp
-// rule kills it at its first capset, after the runtime applied everything), the call
-// that started it fails, the container is killed, and the missing report stays on
-// record. Neither call waits out the report's 15 s deadline: a run sees the runtime
-// exit, a start sees the init's end as the end of the result FIFO.
+// TestWithoutReport: when the init that holds a loan does not report, the call that
+// started it fails, the container is killed, and the missing report stays on record.
+// No call waits out the report's 15 s deadline: a run sees the runtime exit, a start
+// sees the init's end as the end of the result FIFO, and, for an init that never
+// started, the end of the container's process named by the pid file the engine gave
+// create (or a detached run).
 func TestWithoutReport(t *testing.T) {
 	calls := map[string]struct {
 		do func(t *testing.T, env []string, oshim string, b *harness.Bundle) harness.Result
@@ -121,39 +130,53 @@ func TestWithoutReport(t *testing.T) {
 			harness.RunOK(t, env, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
 			return harness.Run(t, env, b.Argv(oshim, "start", b.ID)...)
 		}, wantStderr: "the container was killed"},
+		"start-pid-file": {do: func(t *testing.T, env []string, oshim string, b *harness.Bundle) harness.Result {
+			harness.RunOK(t, env, b.Argv(oshim, "create", "--bundle", b.Dir, "--pid-file", filepath.Join(t.TempDir(), "pid"), b.ID)...)
+			return harness.Run(t, env, b.Argv(oshim, "start", b.ID)...)
+		}, wantStderr: "the container was killed"},
+		"run-detach-pid-file": {do: func(t *testing.T, env []string, oshim string, b *harness.Bundle) harness.Result {
+			return harness.Run(t, env, b.Argv(oshim, "run", "--bundle", b.Dir, "--pid-file", filepath.Join(t.TempDir(), "pid"), "--detach", b.ID)...)
+		}, wantStderr: "the container was killed"},
 		"run": {do: func(t *testing.T, env []string, oshim string, b *harness.Bundle) harness.Result {
 			return harness.Run(t, env, b.Argv(oshim, "run", "--bundle", b.Dir, b.ID)...)
 		}},
 	}
-	for name, c := range calls {
-		for _, rt := range runtimes {
-			t.Run(name+"/"+rt, func(t *testing.T) {
-				t.Parallel()
-				b, env, run := unreportedLoan(t, rt)
-				began := time.Now()
-				r := c.do(t, env, harness.Oshim(t), b)
-				if r.Code == 0 || !strings.Contains(r.Stderr, c.wantStderr) {
-					t.Fatalf("%s: exit %d, stderr %q; want the dead init's failure, saying %q", name, r.Code, r.Stderr, c.wantStderr)
-				}
-				if took := time.Since(began); took >= 15*time.Second {
-					t.Errorf("%s returned after %s: it waited for the report's deadline, not for the init's end", name, took)
-				}
-				st := harness.Run(t, nil, b.Argv(b.Runtime, "state", b.ID)...)
-				if strings.Contains(st.Stdout, `"running"`) {
-					t.Errorf("the container still runs: %s", st.Stdout)
-				}
-				entries, _ := filepath.Glob(filepath.Join(run, "*", b.ID, "container.json"))
-				if len(entries) != 1 {
-					t.Fatalf("record %v: the failure must stay on record", entries)
-				}
-				rec, err := os.ReadFile(entries[0])
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !strings.Contains(string(rec), "oshim-init sent no result") {
-					t.Errorf("the record does not say the init sent no result: %s", rec)
-				}
-			})
+	for loan, seccomp := range unreportedLoans {
+		for name, c := range calls {
+			if loan == "never-execs" && name == "start" {
+				// Nothing ever opens the FIFO: without the pid file only the deadline
+				// ends that wait.
+				continue
+			}
+			for _, rt := range runtimes {
+				t.Run(loan+"/"+name+"/"+rt, func(t *testing.T) {
+					t.Parallel()
+					b, env, run := unreportedLoan(t, rt, seccomp)
+					began := time.Now()
+					r := c.do(t, env, harness.Oshim(t), b)
+					if r.Code == 0 || !strings.Contains(r.Stderr, c.wantStderr) {
+						t.Fatalf("%s: exit %d, stderr %q; want the failure of an init that did not report, saying %q", name, r.Code, r.Stderr, c.wantStderr)
+					}
+					if took := time.Since(began); took >= 15*time.Second {
+						t.Errorf("%s returned after %s: it waited for the report's deadline, not for the init's end", name, took)
+					}
+					st := harness.Run(t, nil, b.Argv(b.Runtime, "state", b.ID)...)
+					if strings.Contains(st.Stdout, `"running"`) {
+						t.Errorf("the container still runs: %s", st.Stdout)
+					}
+					entries, _ := filepath.Glob(filepath.Join(run, "*", b.ID, "container.json"))
+					if len(entries) != 1 {
+						t.Fatalf("record %v: the failure must stay on record", entries)
+					}
+					rec, err := os.ReadFile(entries[0])
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !strings.Contains(string(rec), "oshim-init sent no result") {
+						t.Errorf("the record does not say the init sent no result: %s", rec)
+					}
+				})
+			}
 		}
 	}
 }
