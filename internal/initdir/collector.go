@@ -64,9 +64,9 @@ func NewCollector(fd int) (*Collector, error) {
 }
 
 // Read waits for one message until deadline, or, when exited is a descriptor and not
-// -1, until exited polls readable (the pidfd of the runtime that starts the container:
-// once it has exited, no report can come), then closes the collector. exited stays the
-// caller's. A report that is in the FIFO when the wait ends counts, however it ended;
+// -1, until exited polls readable (a pidfd of a process whose end means no report can
+// come any more: the runtime of a run that lasts as long as its container, or the
+// container's first process), then closes the collector. exited stays the caller's. A report that is in the FIFO when the wait ends counts, however it ended;
 // an end of the FIFO without one (the init exited or died) ends the wait as no report.
 func (c *Collector) Read(deadline time.Time, exited int) (*initproc.Result, error) {
 	defer unix.Close(c.fifo)
