@@ -3,15 +3,12 @@ package wrapper
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/oshim/oshim/internal/admit"
 	"github.com/oshim/oshim/internal/initdir"
 	"github.com/oshim/oshim/internal/ociruntime"
 	"github.com/oshim/oshim/internal/records"
-	"github.com/oshim/oshim/internal/smallfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -49,52 +46,32 @@ func (w *Wrapper) startCollecting(rec *records.Container) (int, error) {
 		return code, err
 	}
 	deadline, exited := time.Now().Add(resultWait), -1
-	if code == 0 {
-		var gone bool
-		exited, gone = firstProcess(rec.PidFile)
-		if exited >= 0 {
-			defer unix.Close(exited)
-		}
-		if gone {
-			// The container's process has ended: whatever its init sent is there.
-			deadline = time.Now()
-		}
-	} else {
+	if code != 0 {
 		// The container never started: whatever the init sent is already there.
 		deadline = time.Now()
+	} else if rec.PidFile != "" {
+		// The wait also ends with the container's first process, which runs the init:
+		// that covers an init that never started (its execve denied by a seccomp
+		// profile or an LSM) and one that died before its first system call, neither
+		// of which opens the FIFO. Without a pid file (or pidfd_open) only a report,
+		// the FIFO's end or the deadline end it. A pid reused since can only end the
+		// wait at another process's exit, after the container's has ended and
+		// everything its init sent is in the FIFO.
+		fd, err := ociruntime.PidfdOf(rec.PidFile)
+		switch {
+		case err == nil:
+			exited = fd
+			defer unix.Close(fd)
+		case errors.Is(err, unix.ESRCH):
+			deadline = time.Now()
+		default:
+			w.Log.WithError(err).Debug("cannot watch the container's first process")
+		}
 	}
 	if err := w.collect(rec, col, deadline, exited); err != nil && code == 0 {
 		return 1, err
 	}
 	return code, nil
-}
-
-// firstProcess opens a pidfd of the container's first process, which runs the init,
-// from the pid file the runtime wrote: the wait for the init's report then also ends
-// when that process does, which covers an init that never started (an execve denied
-// by a seccomp profile or an LSM) and one that died before its first system call. It
-// returns -1 when the process cannot be told (no pid file, a kernel without
-// pidfd_open), and then the wait ends only at a report, the FIFO's end or the deadline;
-// gone says the process has already exited. A pid reused since can only make the wait
-// end at the deadline or at another process's exit, after which nothing the init sent
-// can be missing from the FIFO.
-func firstProcess(pidFile string) (fd int, gone bool) {
-	if pidFile == "" {
-		return -1, false
-	}
-	b, _, err := smallfile.Read(pidFile, 32)
-	if err != nil {
-		return -1, false
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || pid <= 0 {
-		return -1, false
-	}
-	fd, err = unix.PidfdOpen(pid, 0)
-	if err != nil {
-		return -1, errors.Is(err, unix.ESRCH)
-	}
-	return fd, false
 }
 
 // runCollecting is startCollecting for a run that returns only when the container

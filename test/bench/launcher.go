@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/oshim/oshim/internal/ociruntime"
 	"golang.org/x/sys/unix"
 )
 
@@ -79,20 +79,12 @@ func (l *launcher) call(argv, env []string) (callResult, error) {
 // waitExit waits until the process whose pid is in pidFile has exited. A pidfd works
 // for a process that is not our child (the container's is the runtime's).
 func waitExit(pidFile string) error {
-	data, err := os.ReadFile(pidFile)
-	if err != nil {
-		return fmt.Errorf("read pid file: %w", err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pid <= 0 {
-		return fmt.Errorf("pid file %s: bad pid %q", pidFile, data)
-	}
-	fd, err := unix.PidfdOpen(pid, 0)
+	fd, err := ociruntime.PidfdOf(pidFile)
 	if errors.Is(err, unix.ESRCH) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("pidfd_open %d: %w", pid, err)
+		return err
 	}
 	defer unix.Close(fd)
 	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
@@ -102,10 +94,10 @@ func waitExit(pidFile string) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("poll pidfd of %d: %w", pid, err)
+			return fmt.Errorf("poll the pidfd of the process in %s: %w", pidFile, err)
 		}
 		if n == 0 {
-			return fmt.Errorf("container process %d still running after %v", pid, callTimeout)
+			return fmt.Errorf("the container process in %s still runs after %v", pidFile, callTimeout)
 		}
 		return nil
 	}
