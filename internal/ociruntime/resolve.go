@@ -1,4 +1,5 @@
-// Package ociruntime finds the real OCI runtime (crun or runc) and hands calls to it.
+// Package ociruntime finds the real OCI runtime (crun or runc), hands calls to it, and
+// reads the pid files it writes.
 package ociruntime
 
 import (
