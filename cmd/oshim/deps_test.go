@@ -18,6 +18,7 @@ func TestStartupDependencies(t *testing.T) {
 	banned := []struct{ prefix, why string }{
 		{"crypto/", "the FIPS 140-3 module's initialisation (hash with internal/digest)"},
 		{"github.com/BurntSushi/toml", "its time-zone lookup and reflection (parse with internal/toml)"},
+		{"regexp", "the Unicode and parser tables it builds (match with internal/pattern)"},
 	}
 	for _, pkg := range strings.Fields(string(out)) {
 		for _, b := range banned {

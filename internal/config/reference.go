@@ -43,7 +43,7 @@ func ContractKeys() []Key {
 		{"init", "true or false", "Inject oshim's in-container init, which measures the capability state from inside the container, brings it to the contract's target and stops the container before its workload runs if anything differs. bounding = \"clear\" needs it. Default: true."},
 		{"no_new_privs", "true or false", "Make the rewrite set process.noNewPrivileges. Set it in a contract that clears the bounding set of a root workload. Default: false."},
 		{"match.all", "true", "Match every container. It cannot be combined with the other conditions."},
-		{"match.commands", `['^REGEXP$', ...]`, "Regular expressions (RE2) on process.args[0]; one of them must match. Anchor them with ^...$: oshim warns about unanchored ones, which match substrings."},
+		{"match.commands", `['^REGEXP$', ...]`, "Regular expressions on process.args[0] (Go's RE2 syntax without \\p, \\b, POSIX classes, octal and \\Q escapes, named groups or flags other than a leading (?i)); one of them must match. Anchor them with ^...$: oshim warns about unanchored ones, which match substrings."},
 		{"match.annotations", `{ 'KEY-REGEXP' = 'VALUE-REGEXP', ... }`, "For every pair, some annotation of the container must match both regular expressions."},
 	}
 }

@@ -2,12 +2,11 @@ package contract
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/oshim/oshim/internal/annotation"
+	"github.com/oshim/oshim/internal/pattern"
 )
 
 // Match selects containers. Every condition given must hold.
@@ -174,42 +173,22 @@ func (m *Match) unanchored() []string {
 	return out
 }
 
-// Pattern is a regexp compiled when the config is decoded, so a bad one is reported
-// with its line. A pattern that can only match one string, "^" and "$" around text
-// without a metacharacter (as most contracts name their workload: '^/usr/bin/agent$'),
-// is kept as that string and compared, not compiled: a create then runs no regexp
-// code at all (compiling one such pattern cost a create about 0.2 ms).
+// Pattern is a pattern (internal/pattern: Go's regexp syntax, less what it lists)
+// compiled when the config is decoded, so a bad one is reported with its line. One
+// that can only match one string ('^/usr/bin/agent$', as most contracts name their
+// workload) is compared, not run.
 type Pattern struct {
-	src     string
-	literal bool
-	re      *regexp.Regexp
+	p *pattern.Pattern
 }
 
-// UnmarshalText compiles the regexp.
+// UnmarshalText compiles the pattern.
 func (p *Pattern) UnmarshalText(b []byte) error {
-	src := string(b)
-	if literalPattern(src) {
-		*p = Pattern{src: src, literal: true}
-		return nil
-	}
-	re, err := regexp.Compile(src)
+	c, err := pattern.Compile(string(b))
 	if err != nil {
 		return fmt.Errorf("invalid regexp %q: %w", b, err)
 	}
-	*p = Pattern{src: src, re: re}
+	p.p = c
 	return nil
-}
-
-// literalPattern reports whether src is "^TEXT$" where TEXT holds no regexp
-// metacharacter, so that the regexp matches TEXT and nothing else: without the m flag,
-// ^ and $ match only at the ends of the text. TEXT must be valid UTF-8 without U+FFFD,
-// which the regexp would match against any invalid byte of the subject.
-func literalPattern(src string) bool {
-	if len(src) < 2 || src[0] != '^' || src[len(src)-1] != '$' {
-		return false
-	}
-	text := src[1 : len(src)-1]
-	return regexp.QuoteMeta(text) == text && utf8.ValidString(text) && !strings.ContainsRune(text, utf8.RuneError)
 }
 
 // MustPattern compiles a pattern for code and tests that build contracts directly.
@@ -222,11 +201,6 @@ func MustPattern(s string) Pattern {
 }
 
 // MatchString reports whether s matches the pattern.
-func (p Pattern) MatchString(s string) bool {
-	if p.literal {
-		return s == p.src[1:len(p.src)-1]
-	}
-	return p.re != nil && p.re.MatchString(s)
-}
+func (p Pattern) MatchString(s string) bool { return p.p.MatchString(s) }
 
-func (p Pattern) String() string { return p.src }
+func (p Pattern) String() string { return p.p.String() }

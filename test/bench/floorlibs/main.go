@@ -1,6 +1,6 @@
 // Command floorlibs is the floor (test/bench/floor) linking the libraries every oshim
 // call links: every package from outside the standard library that oshim links, and
-// the standard library's encoding/json, regexp and fmt. Go initialises each linked
+// the standard library's encoding/json and fmt. Go initialises each linked
 // package before main, and keeps of a library what a reachable call needs, so
 // floorlibs reaches one call into each on a path the benchmark never takes. What it
 // costs over the floor is what those libraries cost any Go program that links them;
@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"syscall"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
@@ -49,7 +48,6 @@ func unset(stdin io.Reader, stderr io.Writer) int {
 	if err != nil {
 		log.WithError(err).Error("resolve /dev")
 	}
-	semver := regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+`).MatchString(s.Version)
-	log.Error(fmt.Sprintf("FLOOR_RUNTIME is not set (uid %d; config.json on stdin: ociVersion %q, semver %t, /dev at %s)", unix.Geteuid(), s.Version, semver, dev))
+	log.Error(fmt.Sprintf("FLOOR_RUNTIME is not set (uid %d; config.json on stdin: ociVersion %q, /dev at %s)", unix.Geteuid(), s.Version, dev))
 	return 2
 }

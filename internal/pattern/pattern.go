@@ -1,0 +1,271 @@
+package pattern
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Pattern is a compiled pattern. The zero Pattern matches nothing.
+type Pattern struct {
+	src string
+	// literal is set for "^TEXT$" with TEXT free of metacharacters, as contracts
+	// usually name a workload: it is compared, not run.
+	literal bool
+	prog    []inst
+}
+
+// Compile parses src. A pattern that names one string is kept as that string.
+func Compile(src string) (*Pattern, error) {
+	if isLiteral(src) {
+		return &Pattern{src: src, literal: true}, nil
+	}
+	n, err := parse(src)
+	if err != nil {
+		return nil, err
+	}
+	c := &compiler{}
+	c.emit(inst{op: iMatch})
+	start := c.compile(n, 0)
+	if len(c.prog) > maxInsts {
+		return nil, &Error{Pattern: src, Problem: "pattern too large"}
+	}
+	c.prog = append(c.prog, inst{op: iNop, out: start})
+	return &Pattern{src: src, prog: c.prog}, nil
+}
+
+// isLiteral reports whether src is "^TEXT$" where TEXT holds no metacharacter, so
+// that the pattern matches TEXT and nothing else: ^ and $ match only at the ends of
+// the text. TEXT must be valid UTF-8 without U+FFFD, which the pattern would match
+// against any invalid byte of the subject.
+func isLiteral(src string) bool {
+	if len(src) < 2 || src[0] != '^' || src[len(src)-1] != '$' {
+		return false
+	}
+	text := src[1 : len(src)-1]
+	return !strings.ContainsAny(text, `\.+*?()|[]{}^$`) && utf8.ValidString(text) && !strings.ContainsRune(text, utf8.RuneError)
+}
+
+// Literal reports whether the pattern is kept as one string.
+func (p *Pattern) Literal() bool { return p != nil && p.literal }
+
+func (p *Pattern) String() string {
+	if p == nil {
+		return ""
+	}
+	return p.src
+}
+
+type instOp uint8
+
+const (
+	iMatch instOp = iota
+	iClass        // a rune in ranges, then out
+	iAny          // a rune but \n, then out
+	iSplit        // out and out1
+	iNop          // out
+	iBegin        // at the start of the text, out
+	iEnd          // at the end of the text, out
+)
+
+type inst struct {
+	op     instOp
+	out    int
+	out1   int
+	ranges []rune
+}
+
+type compiler struct {
+	prog []inst
+}
+
+func (c *compiler) emit(i inst) int {
+	c.prog = append(c.prog, i)
+	return len(c.prog) - 1
+}
+
+// compile emits n so that it continues at next, and returns where it starts. It
+// stops emitting past maxInsts; Compile then refuses the pattern.
+func (c *compiler) compile(n *node, next int) int {
+	if len(c.prog) > maxInsts {
+		return next
+	}
+	switch n.op {
+	case opClass:
+		return c.emit(inst{op: iClass, ranges: n.ranges, out: next})
+	case opAny:
+		return c.emit(inst{op: iAny, out: next})
+	case opBegin:
+		return c.emit(inst{op: iBegin, out: next})
+	case opEnd:
+		return c.emit(inst{op: iEnd, out: next})
+	case opConcat:
+		for i := len(n.subs) - 1; i >= 0; i-- {
+			next = c.compile(n.subs[i], next)
+		}
+		return next
+	case opAlt:
+		start := c.compile(n.subs[len(n.subs)-1], next)
+		for i := len(n.subs) - 2; i >= 0; i-- {
+			start = c.emit(inst{op: iSplit, out: c.compile(n.subs[i], next), out1: start})
+		}
+		return start
+	case opRepeat:
+		sub := n.subs[0]
+		tail := next
+		if n.max < 0 {
+			loop := c.emit(inst{op: iSplit, out1: next})
+			body := c.compile(sub, loop)
+			c.prog[loop].out = body
+			tail = loop
+		} else {
+			for i := n.min; i < n.max; i++ {
+				tail = c.emit(inst{op: iSplit, out: c.compile(sub, tail), out1: next})
+			}
+		}
+		for i := 0; i < n.min; i++ {
+			tail = c.compile(sub, tail)
+		}
+		return tail
+	}
+	return next
+}
+
+// MatchString reports whether s holds a match of the pattern anywhere, as
+// regexp.MatchString does: the pattern's automaton run over s's runes in one pass
+// (an invalid byte is one U+FFFD, as regexp decodes it), its time linear in s.
+func (p *Pattern) MatchString(s string) bool {
+	if p == nil {
+		return false
+	}
+	if p.literal {
+		return s == p.src[1:len(p.src)-1]
+	}
+	if len(p.prog) == 0 {
+		return false
+	}
+	m := matcher{prog: p.prog, seen: make([]int, len(p.prog)), end: len(s)}
+	start := len(p.prog) - 1
+	cur, next := make([]int, 0, len(p.prog)), make([]int, 0, len(p.prog))
+	for pos := 0; ; {
+		m.gen++
+		cur = m.add(cur[:0], start, pos)
+		for _, pc := range next {
+			cur = m.add(cur, pc, pos)
+		}
+		if m.matched {
+			return true
+		}
+		if pos >= len(s) {
+			return false
+		}
+		r, size := utf8.DecodeRuneInString(s[pos:])
+		next = next[:0]
+		for _, pc := range cur {
+			if in := &p.prog[pc]; in.op == iAny && r != '\n' || in.op == iClass && inRanges(in.ranges, r) {
+				next = append(next, in.out)
+			}
+		}
+		pos += size
+	}
+}
+
+type matcher struct {
+	prog    []inst
+	seen    []int
+	stack   []int
+	gen     int
+	end     int
+	matched bool
+}
+
+// add appends to list the rune-reading instructions reachable from pc at pos
+// without reading, each once per position.
+func (m *matcher) add(list []int, pc, pos int) []int {
+	stack := append(m.stack[:0], pc)
+	defer func() { m.stack = stack }()
+	for len(stack) > 0 {
+		pc := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if m.seen[pc] == m.gen {
+			continue
+		}
+		m.seen[pc] = m.gen
+		switch in := &m.prog[pc]; in.op {
+		case iMatch:
+			m.matched = true
+		case iClass, iAny:
+			list = append(list, pc)
+		case iSplit:
+			stack = append(stack, in.out1, in.out)
+		case iNop:
+			stack = append(stack, in.out)
+		case iBegin:
+			if pos == 0 {
+				stack = append(stack, in.out)
+			}
+		case iEnd:
+			if pos == m.end {
+				stack = append(stack, in.out)
+			}
+		}
+	}
+	return list
+}
+
+func inRanges(ranges []rune, r rune) bool {
+	for i := 0; i < len(ranges); i += 2 {
+		if r < ranges[i] {
+			return false
+		}
+		if r <= ranges[i+1] {
+			return true
+		}
+	}
+	return false
+}
+
+// normalize sorts rune ranges (pairs lo, hi) and merges those that overlap or touch.
+func normalize(r []rune) []rune {
+	pairs := make([][2]rune, 0, len(r)/2)
+	for i := 0; i+1 < len(r); i += 2 {
+		pairs = append(pairs, [2]rune{r[i], r[i+1]})
+	}
+	slices.SortFunc(pairs, func(a, b [2]rune) int { return int(a[0] - b[0]) })
+	out := make([]rune, 0, len(r))
+	for _, p := range pairs {
+		if n := len(out); n > 0 && p[0] <= out[n-1]+1 {
+			out[n-1] = max(out[n-1], p[1])
+			continue
+		}
+		out = append(out, p[0], p[1])
+	}
+	return out
+}
+
+// complement is every rune not in the normalized ranges r.
+func complement(r []rune) []rune {
+	r = normalize(r)
+	out := make([]rune, 0, len(r)+2)
+	next := rune(0)
+	for i := 0; i < len(r); i += 2 {
+		if r[i] > next {
+			out = append(out, next, r[i]-1)
+		}
+		next = r[i+1] + 1
+	}
+	if next <= unicode.MaxRune {
+		out = append(out, next, unicode.MaxRune)
+	}
+	return out
+}
+
+// foldOrbit is r and every rune simple case folding makes of it, as ranges.
+func foldOrbit(r rune) []rune {
+	out := []rune{r, r}
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		out = append(out, f, f)
+	}
+	return out
+}

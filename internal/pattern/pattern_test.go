@@ -1,0 +1,237 @@
+package pattern
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestMatch(t *testing.T) {
+	tests := []struct {
+		src         string
+		literal     bool
+		match, miss []string
+	}{
+		{`^/usr/bin/agent$`, true, []string{"/usr/bin/agent"}, []string{"/usr/bin/agent2", "x/usr/bin/agent", "/usr/bin/agent\n", ""}},
+		{`^$`, true, []string{""}, []string{"a", "\n"}},
+		{`^é$`, true, []string{"é"}, []string{"e", "\xc3"}},
+		{`^/usr/bin/agent.v2$`, false, []string{"/usr/bin/agent.v2", "/usr/bin/agentxv2"}, []string{"/usr/bin/agent", "/usr/bin/agent\nv2"}},
+		{`^/opt/.*/agent$`, false, []string{"/opt/a/agent", "/opt//agent"}, []string{"/opt/agent", "/opt/a\n/agent"}},
+		{`(?i)^/usr/bin/agent$`, false, []string{"/USR/BIN/AGENT"}, []string{"/usr/bin/agents"}},
+		{`(?i)^k8s$`, false, []string{"K8S", "\u212a8s"}, []string{"k8"}},
+		{`^/usr/bin/agent`, false, []string{"/usr/bin/agent", "/usr/bin/agent2"}, []string{"/bin/agent"}},
+		{`/usr/bin/agent$`, false, []string{"/usr/bin/agent", "x/usr/bin/agent"}, []string{"/usr/bin/agent2"}},
+		{`^\x2fbin$`, false, []string{"/bin"}, []string{`\x2fbin`}},
+		{`^\x{1F600}$`, false, []string{"\U0001F600"}, []string{"x"}},
+		{"^\ufffd$", false, []string{"\ufffd", "\xff"}, []string{"a", "\xff\xff"}},
+		{`^a$|^b$`, false, []string{"a", "b"}, []string{"ab", ""}},
+		{`^`, false, []string{"", "x"}, nil},
+		{`^(gold|silver)$`, false, []string{"gold", "silver"}, []string{"goldsilver", "gol"}},
+		{`^/usr/local/bin/foo-[0-9]+$`, false, []string{"/usr/local/bin/foo-1", "/usr/local/bin/foo-123"}, []string{"/usr/local/bin/foo-", "/usr/local/bin/foo-1a"}},
+		{`^registry\.example\.com/openshell/sandbox:.*$`, false, []string{"registry.example.com/openshell/sandbox:1"}, []string{"registryxexample.com/openshell/sandbox:1"}},
+		{`^[^/]+$`, false, []string{"a", "\n", "\xff"}, []string{"", "a/b"}},
+		{`^[]a-]+$`, false, []string{"]", "a-]"}, []string{"b"}},
+		{`^[\d\s]{2,3}$`, false, []string{"1 ", "\t9\n"}, []string{"1", "1234", "\v1"}},
+		{`^\w\W\D\S$`, false, []string{"_.a."}, []string{"_.1."}},
+		{`^(a{2}){0,2}$`, false, []string{"", "aa", "aaaa"}, []string{"a", "aaa", "aaaaaa"}},
+		{`^(?:a|)*b?$`, false, []string{"", "aaa", "ab", "b"}, []string{"ba"}},
+		{`\Aa\z`, false, []string{"a"}, []string{"a\n", "ba"}},
+		{`^x{0}$`, false, []string{""}, []string{"x"}},
+		{`^a{1,}?$`, false, []string{"a", "aa"}, []string{""}},
+		{`^}]$`, false, []string{"}]"}, nil},
+		{`^[^\x00-\x{10FFFF}]$`, false, nil, []string{"", "a", "\xff"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			p, err := Compile(tt.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Literal() != tt.literal || p.String() != tt.src {
+				t.Errorf("Literal() = %v, String() = %q", p.Literal(), p.String())
+			}
+			re := regexp.MustCompile(tt.src)
+			for _, s := range tt.match {
+				if !p.MatchString(s) || !re.MatchString(s) {
+					t.Errorf("%q: match %v, regexp %v, want both true", s, p.MatchString(s), re.MatchString(s))
+				}
+			}
+			for _, s := range tt.miss {
+				if p.MatchString(s) || re.MatchString(s) {
+					t.Errorf("%q: match %v, regexp %v, want both false", s, p.MatchString(s), re.MatchString(s))
+				}
+			}
+		})
+	}
+	var zero *Pattern
+	if zero.MatchString("") || (&Pattern{}).MatchString("") {
+		t.Error("a zero Pattern matches")
+	}
+}
+
+// TestRefused: what is refused says what and where; regexp refuses the first group
+// too, and accepts the second, which this package leaves out.
+func TestRefused(t *testing.T) {
+	tests := []struct {
+		src, problem string
+		regexpOK     bool
+	}{
+		{`^(unclosed$`, "missing closing )", false},
+		{`^[a-`, "missing closing ]", false},
+		{"^\xff$", "invalid UTF-8", false},
+		{`*`, "missing argument", false},
+		{`a|*`, "missing argument", false},
+		{`a**`, "nested repetition", false},
+		{`a{2}{3}`, "nested repetition", false},
+		{`a{1001}`, "invalid repeat count", false},
+		{`a{3,2}`, "invalid repeat count", false},
+		{`(a{100}){11}`, "multiply past 1000", false},
+		{`[z-a]`, "invalid class range", false},
+		{`a)`, "unopened )", false},
+		{`\`, "trailing", false},
+		{`\xg0`, "invalid escape", false},
+		{`\x{110000}`, "invalid escape", false},
+		{`\q`, "unsupported escape", false},
+		{`\pL`, "unsupported escape", true},
+		{`\bword`, "unsupported escape", true},
+		{`\1`, "unsupported escape", false},
+		{`\Qa.b\E`, "unsupported escape", true},
+		{`[[:alpha:]]`, "POSIX class", true},
+		{`(?P<n>a)`, "unsupported group", true},
+		{`a(?i)b`, "unsupported group", true},
+		{`(?s).`, "unsupported group", true},
+		{`(?i)[a-z]`, "class under (?i)", true},
+		{`(?i)\w`, "class under (?i)", true},
+		{`a{`, "not a repetition", true},
+		{`a{01}`, "not a repetition", true},
+		{`{`, "nothing to repeat", true},
+		{`^*`, "repetition of an anchor", true},
+		{strings.Repeat("(", 101) + strings.Repeat(")", 101), "nested deeper", true},
+		{`(aaaaaaaaaaaaaaaaaaaa){1000}`, "too large", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			_, err := Compile(tt.src)
+			if err == nil || !strings.Contains(err.Error(), tt.problem) {
+				t.Errorf("error %v, want one saying %q", err, tt.problem)
+			}
+			if _, reErr := regexp.Compile(tt.src); (reErr == nil) != tt.regexpOK {
+				t.Errorf("regexp.Compile error %v, want accepted %v", reErr, tt.regexpOK)
+			}
+		})
+	}
+}
+
+// same checks that a pattern this package accepts is one regexp accepts and matches
+// the same subjects.
+func same(t *testing.T, src string, subjects ...string) {
+	t.Helper()
+	p, err := Compile(src)
+	if err != nil {
+		return
+	}
+	re, reErr := regexp.Compile(src)
+	if reErr != nil {
+		t.Fatalf("%q accepted, regexp refuses it: %v", src, reErr)
+	}
+	for _, s := range subjects {
+		if got, want := p.MatchString(s), re.MatchString(s); got != want {
+			t.Fatalf("%q on %q: %v, regexp says %v", src, s, got, want)
+		}
+	}
+}
+
+// TestAgainstRegexp runs patterns built from every construct this package accepts
+// (and some it refuses) against subjects built from the same alphabet.
+func TestAgainstRegexp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	atoms := []string{"a", "b", "é", "\u212a", "k", ".", "\\.", "/", "-", "\\n", "\\x61", "\\x{e9}", "[ab]", "[^a]", "[a-c]", "[]b]", "[-a]", "[a-]",
+		"\\d", "\\w", "\\s", "\\W", "[\\d.]", "^", "$", "\\A", "\\z", "}", "]", "\ufffd", " "}
+	ops := []string{"", "", "", "*", "+", "?", "*?", "{2}", "{0,2}", "{1,}", "{0}", "??"}
+	letters := []string{"a", "b", "c", "é", "k", "K", "\u212a", ".", "/", "-", "\n", "1", "_", " ", "\xff", "\xc3", "}", "]"}
+	var gen func(depth int) string
+	gen = func(depth int) string {
+		var b strings.Builder
+		for n := rng.IntN(4) + 1; n > 0; n-- {
+			switch {
+			case depth < 3 && rng.IntN(5) == 0:
+				open := "("
+				if rng.IntN(2) == 0 {
+					open = "(?:"
+				}
+				b.WriteString(open + gen(depth+1))
+				if rng.IntN(3) == 0 {
+					b.WriteString("|" + gen(depth+1))
+				}
+				b.WriteString(")")
+			default:
+				b.WriteString(atoms[rng.IntN(len(atoms))])
+			}
+			b.WriteString(ops[rng.IntN(len(ops))])
+		}
+		return b.String()
+	}
+	accepted := 0
+	for i := 0; i < 20000; i++ {
+		src := gen(0)
+		if rng.IntN(4) == 0 {
+			src = "(?i)" + src
+		}
+		if rng.IntN(5) == 0 {
+			src += "|" + gen(0)
+		}
+		subjects := make([]string, 12)
+		for j := range subjects {
+			var s strings.Builder
+			for n := rng.IntN(7); n > 0; n-- {
+				s.WriteString(letters[rng.IntN(len(letters))])
+			}
+			subjects[j] = s.String()
+		}
+		if _, err := Compile(src); err == nil {
+			accepted++
+		}
+		same(t, src, subjects...)
+	}
+	if accepted < 10000 {
+		t.Errorf("only %d of 20000 generated patterns accepted: the generator tests too little", accepted)
+	}
+}
+
+func FuzzAgainstRegexp(f *testing.F) {
+	for _, seed := range [][2]string{
+		{`^/usr/bin/agent$`, "/usr/bin/agent"},
+		{`^/opt/.*/agent$`, "/opt/x/agent\n"},
+		{"^\ufffd$", "\xff"},
+		{`(?i)^k$`, "\u212a"},
+		{`^[^a-z]{1,3}$`, "A\n"},
+		{`(a|b*)*c?$`, "abba"},
+		{`a{2,}[\d\W]`, "aaa%"},
+		{`\A(?:x|)\z`, ""},
+		{`[]-]`, "-"},
+		{`a{1,05}`, "a{1,05}"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, src, subject string) {
+		// Both matchers take time in proportion to the pattern's size times the
+		// subject's length; long inputs only slow the search down.
+		if len(src) > 256 || len(subject) > 1024 {
+			return
+		}
+		same(t, src, subject, "", subject+"\n", "\n"+subject)
+	})
+}
+
+// TestLinear: a pattern that makes a backtracking matcher take exponential time
+// runs in one pass here.
+func TestLinear(t *testing.T) {
+	p, err := Compile(`^(a|aa|a?)*(a*)*b$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.MatchString(strings.Repeat("a", 5000)) {
+		t.Error("matched")
+	}
+}
