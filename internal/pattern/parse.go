@@ -47,15 +47,18 @@ type node struct {
 	subs     []*node
 }
 
-// Error says what in a pattern is not accepted, and where.
+// Error says what in a pattern is not accepted, and where (Offset -1: the pattern as
+// a whole). The caller names the pattern.
 type Error struct {
-	Pattern string
 	Offset  int
 	Problem string
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("%s at offset %d of %q", e.Problem, e.Offset, e.Pattern)
+	if e.Offset < 0 {
+		return e.Problem
+	}
+	return fmt.Sprintf("%s at offset %d", e.Problem, e.Offset)
 }
 
 type parser struct {
@@ -66,7 +69,7 @@ type parser struct {
 }
 
 func (p *parser) fail(at int, format string, args ...any) error {
-	return &Error{Pattern: p.src, Offset: at, Problem: fmt.Sprintf(format, args...)}
+	return &Error{Offset: at, Problem: fmt.Sprintf(format, args...)}
 }
 
 func parse(src string) (*node, error) {
@@ -120,7 +123,7 @@ func (p *parser) concatenation() (*node, error) {
 			return nil, err
 		}
 		if atom == nil {
-			return nil, p.fail(start, "missing argument to repetition operator %q", p.src[start:start+1])
+			return nil, p.fail(start, "missing argument to repetition operator `%s`", p.src[start:start+1])
 		}
 		if atom, err = p.repetitions(atom); err != nil {
 			return nil, err
@@ -152,7 +155,7 @@ func (p *parser) repetitions(atom *node) (*node, error) {
 		p.pos++
 	}
 	if _, _, _, again, _ := p.repeatOp(); again {
-		return nil, p.fail(start, "invalid nested repetition operator %q", p.src[start:p.pos])
+		return nil, p.fail(start, "invalid nested repetition operator `%s`", p.src[start:p.pos])
 	}
 	n := &node{op: opRepeat, min: min, max: max, counted: counted, subs: []*node{atom}}
 	if counted && !countsFit(n, maxRepeat) {
@@ -183,7 +186,7 @@ func (p *parser) repeatOp() (min, max int, counted, ok bool, err error) {
 			return 0, 0, false, false, p.fail(start, "{ that is not a repetition {n}, {n,} or {n,m}: write \\{ for the character")
 		}
 		if min > maxRepeat || max > maxRepeat || (max >= 0 && min > max) {
-			return 0, 0, false, false, p.fail(start, "invalid repeat count %q", p.src[start:start+end])
+			return 0, 0, false, false, p.fail(start, "invalid repeat count `%s`", p.src[start:start+end])
 		}
 		p.pos += end
 		return min, max, true, true, nil
@@ -312,7 +315,7 @@ func (p *parser) group() (*node, error) {
 	if strings.HasPrefix(p.src[p.pos:], "?:") {
 		p.pos += 2
 	} else if p.pos < len(p.src) && p.src[p.pos] == '?' {
-		return nil, p.fail(start, "unsupported group or flags %q: only (...), (?:...) and a leading (?i) are accepted", clip(p.src[start:]))
+		return nil, p.fail(start, "unsupported group or flags `%s`: only (...), (?:...) and a leading (?i) are accepted", clip(p.src[start:]))
 	}
 	if p.depth++; p.depth > maxDepth {
 		return nil, p.fail(start, "groups nested deeper than %d", maxDepth)
@@ -368,7 +371,7 @@ func (p *parser) class() (*node, error) {
 				return nil, err
 			}
 			if hi < lo {
-				return nil, p.fail(start, "invalid class range %q", clip(p.src[start:p.pos]))
+				return nil, p.fail(start, "invalid class range `%s`", clip(p.src[start:p.pos]))
 			}
 		}
 		ranges = append(ranges, lo, hi)
@@ -451,13 +454,13 @@ func (p *parser) escape() (rune, error) {
 	if c < utf8.RuneSelf && !isAlnum(c) {
 		return rune(c), nil
 	}
-	return 0, p.fail(start, "unsupported escape %q (\\b, \\p, octal and \\Q are not accepted; a punctuation character escapes as \\.)", clip(p.src[start:]))
+	return 0, p.fail(start, "unsupported escape `%s` (Unicode classes \\p, \\b, octal escapes and \\Q are not accepted; a punctuation character escapes as \\.)", p.src[start:p.pos])
 }
 
 // hexEscape reads the rest of \xHH or \x{H...}.
 func (p *parser) hexEscape(start int) (rune, error) {
 	bad := func() (rune, error) {
-		return 0, p.fail(start, "invalid escape %q: write \\xHH or \\x{H...}", clip(p.src[start:]))
+		return 0, p.fail(start, "invalid escape `%s`: write \\xHH or \\x{H...}", clip(p.src[start:]))
 	}
 	digits := p.src[p.pos:]
 	braced := strings.HasPrefix(digits, "{")

@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -29,7 +30,7 @@ func Compile(src string) (*Pattern, error) {
 	c.emit(inst{op: iMatch})
 	start := c.compile(n, 0)
 	if len(c.prog) > maxInsts {
-		return nil, &Error{Pattern: src, Problem: "pattern too large"}
+		return nil, &Error{Offset: -1, Problem: fmt.Sprintf("pattern too large: over %d steps once its repetitions are spelled out", maxInsts)}
 	}
 	c.prog = append(c.prog, inst{op: iNop, out: start})
 	return &Pattern{src: src, prog: c.prog}, nil
