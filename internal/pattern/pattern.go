@@ -48,9 +48,6 @@ func isLiteral(src string) bool {
 	return !strings.ContainsAny(text, `\.+*?()|[]{}^$`) && utf8.ValidString(text) && !strings.ContainsRune(text, utf8.RuneError)
 }
 
-// Literal reports whether the pattern is kept as one string.
-func (p *Pattern) Literal() bool { return p != nil && p.literal }
-
 func (p *Pattern) String() string {
 	if p == nil {
 		return ""

@@ -48,8 +48,8 @@ func TestMatch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.Literal() != tt.literal || p.String() != tt.src {
-				t.Errorf("Literal() = %v, String() = %q", p.Literal(), p.String())
+			if p.literal != tt.literal || p.String() != tt.src {
+				t.Errorf("literal = %v, String() = %q", p.literal, p.String())
 			}
 			re := regexp.MustCompile(tt.src)
 			for _, s := range tt.match {
