@@ -7,8 +7,8 @@
 // What it accepts, it matches exactly as regexp does (a differential fuzz test holds
 // it to regexp); what regexp accepts and it does not, it refuses with the construct
 // and a way to spell it: Unicode classes (\pL), POSIX classes ([[:alpha:]]), word
-// boundaries (\b), flags other than a leading (?i), named and numbered captures
-// other than plain groups, octal escapes and \Q...\E.
+// boundaries (\b), flags other than a leading (?i), named groups ((?P<name>...)),
+// octal escapes and \Q...\E.
 package pattern
 
 import (
