@@ -5,8 +5,8 @@
 // runtime call pays whether or not it matches anything; this package needs no tables.
 //
 // What it accepts, it matches exactly as regexp does (a differential fuzz test holds
-// it to regexp); what regexp accepts and it does not, it refuses with the construct
-// and a way to spell it: Unicode classes (\pL), POSIX classes ([[:alpha:]]), word
+// it to regexp); what regexp accepts and it does not, it refuses, naming the construct
+// and its offset: Unicode classes (\pL), POSIX classes ([[:alpha:]]), word
 // boundaries (\b), flags other than a leading (?i), named groups ((?P<name>...)),
 // octal escapes and \Q...\E.
 package pattern
