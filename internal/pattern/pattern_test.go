@@ -143,13 +143,15 @@ func same(t *testing.T, src string, subjects ...string) {
 }
 
 // TestAgainstRegexp runs patterns built from every construct this package accepts
-// (and some it refuses) against subjects built from the same alphabet.
+// (and some it refuses) against subjects built from the same alphabet, which holds
+// case orbits of three runes (K k U+212A, S s U+017F, Σ σ ς) for (?i), invalid bytes
+// and the ends of the rune range.
 func TestAgainstRegexp(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	atoms := []string{"a", "b", "é", "\u212a", "k", ".", "\\.", "/", "-", "\\n", "\\x61", "\\x{e9}", "[ab]", "[^a]", "[a-c]", "[]b]", "[-a]", "[a-]",
-		"\\d", "\\w", "\\s", "\\W", "[\\d.]", "^", "$", "\\A", "\\z", "}", "]", "\ufffd", " "}
+		"\\d", "\\w", "\\s", "\\W", "[\\d.]", "σ", "ſ", "S", "ß", "[^\\n]", "\\S", "\\D", "\\x{10FFFF}", "[\\x00-\\x{7f}]", "(?:)", "^", "$", "\\A", "\\z", "}", "]", "\ufffd", " "}
 	ops := []string{"", "", "", "*", "+", "?", "*?", "{2}", "{0,2}", "{1,}", "{0}", "??"}
-	letters := []string{"a", "b", "c", "é", "k", "K", "\u212a", ".", "/", "-", "\n", "1", "_", " ", "\xff", "\xc3", "}", "]"}
+	letters := []string{"Σ", "σ", "ς", "s", "S", "ſ", "ß", "\U0010FFFF", "\x00", "a", "b", "c", "é", "k", "K", "\u212a", ".", "/", "-", "\n", "1", "_", " ", "\xff", "\xc3", "}", "]"}
 	var gen func(depth int) string
 	gen = func(depth int) string {
 		var b strings.Builder
