@@ -181,11 +181,10 @@ type matcher struct {
 // add appends to list the rune-reading instructions reachable from pc at pos
 // without reading, each once per position.
 func (m *matcher) add(list []int, pc, pos int) []int {
-	stack := append(m.stack[:0], pc)
-	defer func() { m.stack = stack }()
-	for len(stack) > 0 {
-		pc := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
+	m.stack = append(m.stack[:0], pc)
+	for len(m.stack) > 0 {
+		pc := m.stack[len(m.stack)-1]
+		m.stack = m.stack[:len(m.stack)-1]
 		if m.seen[pc] == m.gen {
 			continue
 		}
@@ -196,16 +195,16 @@ func (m *matcher) add(list []int, pc, pos int) []int {
 		case iClass, iAny:
 			list = append(list, pc)
 		case iSplit:
-			stack = append(stack, in.out1, in.out)
+			m.stack = append(m.stack, in.out1, in.out)
 		case iNop:
-			stack = append(stack, in.out)
+			m.stack = append(m.stack, in.out)
 		case iBegin:
 			if pos == 0 {
-				stack = append(stack, in.out)
+				m.stack = append(m.stack, in.out)
 			}
 		case iEnd:
 			if pos == m.end {
-				stack = append(stack, in.out)
+				m.stack = append(m.stack, in.out)
 			}
 		}
 	}
