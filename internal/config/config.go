@@ -116,7 +116,7 @@ func (s Source) Load() (*Config, error) {
 // the admin mends the file.
 func (s Source) LoadSettings() (*Config, error) {
 	data, _, err := smallfile.Read(s.Path, MaxSize)
-	if errors.Is(err, os.ErrNotExist) {
+	if smallfile.Missing(err) {
 		if s.Origin != "" {
 			return nil, s.missing()
 		}

@@ -123,13 +123,18 @@ func readMask(r *jsonread.Reader, w *wireState, key string) {
 }
 
 // Summary is the one-line verdict published as io.oshim.result.
+//
+// It is built by concatenation: the call that starts a container with the init builds
+// it between the report's arrival and its own return, where fmt's formatting of the
+// sets, its first use in that process, cost about 0.2 ms of code paged in.
 func (r *Result) Summary() string {
-	st := r.CapState()
-	if !r.OK && r.ReportOnly {
-		return fmt.Sprintf("reported: %s: %s", r.Step, r.Message)
-	}
 	if !r.OK {
-		return fmt.Sprintf("denied: %s: %s", r.Step, r.Message)
+		verdict := "denied: "
+		if r.ReportOnly {
+			verdict = "reported: "
+		}
+		return verdict + r.Step + ": " + r.Message
 	}
-	return fmt.Sprintf("ok: bnd=%s caps=%s amb=%s probe=%s", st.Bounding, st.Effective, st.Ambient, r.Probe)
+	st := r.CapState()
+	return "ok: bnd=" + st.Bounding.String() + " caps=" + st.Effective.String() + " amb=" + st.Ambient.String() + " probe=" + r.Probe
 }

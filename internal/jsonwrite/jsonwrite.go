@@ -235,3 +235,68 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// Indent appends src, valid JSON, to dst as json.Indent(dst, src, "", indent) writes
+// it, byte for byte. It trusts src, as a Writer's output can be trusted, instead of
+// checking it with encoding/json's scanner: the record a start of a container with the
+// init saves is that process's only use of the scanner, whose code it would page in
+// for that one file.
+func Indent(dst, src []byte, indent string) []byte {
+	depth := 0
+	inString, escaped := false, false
+	// opened: the last byte written opened an object or array, whose first member, or
+	// whose close if it is empty, decides what follows it.
+	opened := false
+	// As json.Indent, it drops the whitespace before the value and keeps what follows.
+	value := bytes.TrimRight(src, " \t\n\r")
+	for _, c := range value {
+		if inString {
+			dst = append(dst, c)
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		if opened && c != '}' && c != ']' {
+			depth++
+			dst = newline(dst, indent, depth)
+		}
+		switch c {
+		case '"':
+			inString = true
+		case ',':
+			dst = newline(append(dst, c), indent, depth)
+			opened = false
+			continue
+		case ':':
+			dst = append(dst, c, ' ')
+			opened = false
+			continue
+		case '}', ']':
+			if !opened {
+				depth--
+				dst = newline(dst, indent, depth)
+			}
+		}
+		dst = append(dst, c)
+		opened = c == '{' || c == '['
+	}
+	return append(dst, src[len(value):]...)
+}
+
+func newline(dst []byte, indent string, depth int) []byte {
+	dst = append(dst, '\n')
+	for range depth {
+		dst = append(dst, indent...)
+	}
+	return dst
+}

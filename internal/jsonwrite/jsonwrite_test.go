@@ -121,3 +121,38 @@ func TestWriterErrors(t *testing.T) {
 		t.Fatal("no error")
 	}
 }
+
+func TestIndent(t *testing.T) {
+	for _, src := range []string{
+		`{}`, `[]`, `{"a":{}}`, `{"a":[]}`, `[[],{}]`, `"s"`, `1`, `null`,
+		`{"a":1,"b":[1,2,{"c":"d"}],"e":{"f":null}}`,
+		`{"q":"a \"quoted\" {brace}, [bracket]: colon","esc":"back\\slash\\"}`,
+		"{ \"spaced\" : [ 1 , 2 ] ,\n\t\"tab\":\r\n{} }",
+	} {
+		assertIndentLikeJSON(t, []byte(src))
+	}
+}
+
+// FuzzIndent holds Indent to json.Indent on every valid JSON document.
+func FuzzIndent(f *testing.F) {
+	for _, s := range []string{`{"a":[1,{"b":"c\"}"}],"d":{}}`, `[[],[[]],{"":""}]`, " { } "} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if !json.Valid(src) {
+			return
+		}
+		assertIndentLikeJSON(t, src)
+	})
+}
+
+func assertIndentLikeJSON(t *testing.T, src []byte) {
+	t.Helper()
+	var want bytes.Buffer
+	if err := json.Indent(&want, src, "", "  "); err != nil {
+		t.Fatalf("json.Indent(%q): %v", src, err)
+	}
+	if got := Indent([]byte("prefix"), src, "  "); string(got) != "prefix"+want.String() {
+		t.Fatalf("Indent(%q) =\n%s\nwant\n%s", src, got[len("prefix"):], want.String())
+	}
+}

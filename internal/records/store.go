@@ -1,10 +1,7 @@
 package records
 
 import (
-	"bytes"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/oshim/oshim/internal/atomicfile"
 	"github.com/oshim/oshim/internal/digest"
+	"github.com/oshim/oshim/internal/jsonwrite"
 	"github.com/oshim/oshim/internal/smallfile"
 )
 
@@ -145,12 +143,8 @@ func (s Store) Save(c *Container) error {
 	if err != nil {
 		return fmt.Errorf("encode record of %s: %w", c.ID, err)
 	}
-	var data bytes.Buffer
-	if err := json.Indent(&data, compact, "", "  "); err != nil {
-		return fmt.Errorf("encode record of %s: %w", c.ID, err)
-	}
-	data.WriteByte('\n')
-	return atomicfile.Write(filepath.Join(dir, recordFile), data.Bytes(), 0o600, atomicfile.Volatile())
+	data := append(jsonwrite.Indent(make([]byte, 0, 2*len(compact)), compact, "  "), '\n')
+	return atomicfile.Write(filepath.Join(dir, recordFile), data, 0o600, atomicfile.Volatile())
 }
 
 // Load reads a container's record. found is false when the container has none, which
@@ -162,7 +156,7 @@ func (s Store) Load(root, id string) (c *Container, found bool, err error) {
 	}
 	p := filepath.Join(dir, recordFile)
 	data, _, err := smallfile.Read(p, maxRecordSize)
-	if errors.Is(err, os.ErrNotExist) {
+	if smallfile.Missing(err) {
 		return nil, false, nil
 	}
 	if err != nil {

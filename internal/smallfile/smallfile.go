@@ -20,7 +20,8 @@ import (
 // first, opens with O_NONBLOCK so that a FIFO swapped in meanwhile cannot block the
 // open, and checks the opened file again. A file over limit bytes, or one that grows
 // past limit while it is read, is an error. Every error is an *fs.PathError
-// ("read PATH: REASON"), so errors.Is(err, fs.ErrNotExist) tells a missing file.
+// ("read PATH: REASON"), so errors.Is(err, fs.ErrNotExist) tells a missing file, and
+// Missing tells it cheaper.
 func Read(path string, limit int64) ([]byte, *unix.Stat_t, error) {
 	fail := func(err error) ([]byte, *unix.Stat_t, error) {
 		return nil, nil, &fs.PathError{Op: "read", Path: path, Err: err}
@@ -68,6 +69,15 @@ func Read(path string, limit int64) ([]byte, *unix.Stat_t, error) {
 			return fail(fmt.Errorf("file grew past the limit of %d bytes while being read", limit))
 		}
 	}
+}
+
+// Missing says that err, from Read, is for a path that does not exist. errors.Is
+// answers the same, but looks its target's type up by reflection first, and a fresh
+// process pays that code's pages (about 0.1 ms) where Read's caller asks on every
+// start, state or exec of a container that has no record.
+func Missing(err error) bool {
+	pe, ok := err.(*fs.PathError)
+	return ok && pe.Err == unix.ENOENT
 }
 
 // CheckRegular says what a file of mode (a stat(2) st_mode) is when it is not a

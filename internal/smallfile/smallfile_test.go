@@ -99,3 +99,30 @@ func TestRead(t *testing.T) {
 		})
 	}
 }
+
+// Missing answers as errors.Is(err, fs.ErrNotExist) does for every error Read returns.
+func TestMissing(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path string
+		want bool
+	}{
+		{filepath.Join(dir, "none"), true},
+		{filepath.Join(dir, "none", "deeper"), true},
+		{filepath.Join(file, "under-a-file"), false},
+		{dir, false},
+		{file, false},
+	} {
+		_, _, err := Read(tc.path, 1)
+		if got := Missing(err); got != tc.want || got != errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Missing(%v) = %v, want %v, as errors.Is", err, got, tc.want)
+		}
+	}
+	if Missing(nil) || Missing(unix.ENOENT) {
+		t.Error("Missing said yes to an error Read does not return")
+	}
+}
