@@ -6,6 +6,7 @@ import (
 	"github.com/oshim/oshim/internal/admit"
 	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/internal/spec"
+	"github.com/sirupsen/logrus"
 )
 
 // admit applies the container's contract to its config.json and returns its record,
@@ -38,7 +39,11 @@ func (w *Wrapper) admit() (*records.Container, error) {
 	case err != nil:
 		return nil, fmt.Errorf("container %s: %s: %w", w.Inv.ID, w.Inv.ConfigFile, err)
 	case out.Plan == nil && len(out.Scrubbed) == 0:
-		w.Log.WithField("id", w.Inv.ID).Debug("no contract applies")
+		// Asked first: logrus builds an entry's fields (by reflection) before its level
+		// discards it, and this is every uncontracted create's path.
+		if w.Log.IsLevelEnabled(logrus.DebugLevel) {
+			w.Log.WithField("id", w.Inv.ID).Debug("no contract applies")
+		}
 		return nil, nil
 	case out.Plan == nil:
 		w.Log.WithField("id", w.Inv.ID).Warnf("removed annotations only oshim may write: %v", out.Scrubbed)
