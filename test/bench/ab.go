@@ -63,6 +63,12 @@ type ABRow struct {
 	// (median of same-round differences).
 	BaseAddedMS float64 `json:"base_added_ms"`
 	HeadAddedMS float64 `json:"head_added_ms"`
+	// BaseFaults and HeadFaults are the medians of the lifecycle's page faults (the
+	// runtime's included), and HeadMinusBaseFaults the median of the same-round
+	// differences: a few faults read here when time cannot tell them from the noise.
+	BaseFaults          float64 `json:"base_faults"`
+	HeadFaults          float64 `json:"head_faults"`
+	HeadMinusBaseFaults float64 `json:"head_minus_base_faults"`
 }
 
 // Verdict reads the difference against the copies' spread.
@@ -241,7 +247,7 @@ func ownPart(ws *workspace, copies []abCopy, n int, rng *rand.Rand) ([]*Series, 
 		return nil, err
 	}
 	for i, s := range series {
-		s.SamplesMS = samples[i]
+		s.SamplesMS, s.Faults = samples[i].WallMS, samples[i].Faults
 		s.Summary = Summarize(s.SamplesMS)
 	}
 	return series, nil
@@ -324,6 +330,12 @@ func compareSeries(series []*Series) ([]ABRow, error) {
 				BaseAddedMS:     PairedMedian(base, d.SamplesMS),
 				HeadAddedMS:     PairedMedian(head, d.SamplesMS),
 			}
+			baseFaults := meanOfCopies(builds[0], func(s *Series) []float64 { return s.Faults })
+			headFaults := meanOfCopies(builds[1], func(s *Series) []float64 { return s.Faults })
+			if len(baseFaults) > 0 && len(headFaults) > 0 {
+				r.BaseFaults, r.HeadFaults = Summarize(baseFaults).Median, Summarize(headFaults).Median
+				r.HeadMinusBaseFaults = PairedMedian(headFaults, baseFaults)
+			}
 			for _, b := range builds {
 				r.CopySpreadMS = max(r.CopySpreadMS, math.Abs(PairedMedian(b[0].SamplesMS, b[1].SamplesMS)))
 			}
@@ -376,10 +388,10 @@ func renderAB(res *ABResults) string {
 	fmt.Fprintf(&b, "%d rounds after %d warm-up; each build as %d copies, every configuration and copy interleaved in random order per round (seed %d)\n",
 		res.Settings.Rounds, res.Settings.Warmup, abCopies, res.Settings.Seed)
 	table(&b, "Per container, ms (a build's value in a round is the mean of its copies'; differences are medians of same-round differences; runtime true: /bin/true stands in for the runtime, leaving oshim's own part of a call)",
-		"runtime\tlifecycle\tconfig\tbase\thead\thead - base\tcopy spread\tverdict\tbase added\thead added\tsteps, head - base\t", func(w *tabwriter.Writer) {
+		"runtime\tlifecycle\tconfig\tbase\thead\thead - base\tcopy spread\tverdict\tbase added\thead added\tsteps, head - base\tfaults base\thead\thead - base\t", func(w *tabwriter.Writer) {
 			for _, r := range res.Rows {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%.2f\t%.2f\t%+.2f\t%.2f\t%s\t%+.2f\t%+.2f\t%s\t\n", r.Runtime, r.Lifecycle, r.Variant,
-					r.BaseMS, r.HeadMS, r.HeadMinusBaseMS, r.CopySpreadMS, r.Verdict(), r.BaseAddedMS, r.HeadAddedMS, abSteps(r))
+				fmt.Fprintf(w, "%s\t%s\t%s\t%.2f\t%.2f\t%+.2f\t%.2f\t%s\t%+.2f\t%+.2f\t%s\t%.0f\t%.0f\t%+.1f\t\n", r.Runtime, r.Lifecycle, r.Variant,
+					r.BaseMS, r.HeadMS, r.HeadMinusBaseMS, r.CopySpreadMS, r.Verdict(), r.BaseAddedMS, r.HeadAddedMS, abSteps(r), r.BaseFaults, r.HeadFaults, r.HeadMinusBaseFaults)
 			}
 		})
 	return b.String()

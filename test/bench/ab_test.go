@@ -8,12 +8,14 @@ import (
 )
 
 // abSeries builds the series of one runtime and lifecycle: the direct runtime, then
-// each variant's four copies, with the samples samples(build, copy, round).
+// each variant's four copies, with the samples samples(build, copy, round), and ten
+// page faults for each of their milliseconds.
 func abSeries(lc string, rounds int, samples func(build string, k, round int) float64) []*Series {
 	mk := func(variant, build string, f func(round int) float64) *Series {
 		s := &Series{Runtime: "crun", Variant: variant, Build: build, Lifecycle: lc, StepsMS: map[string][]float64{}}
 		for i := range rounds {
 			s.SamplesMS = append(s.SamplesMS, f(i))
+			s.Faults = append(s.Faults, 10*f(i))
 			for _, step := range []string{"create", "start", "delete"} {
 				s.StepsMS[step] = append(s.StepsMS[step], f(i)/3)
 			}
@@ -92,6 +94,9 @@ func TestCompareSeries(t *testing.T) {
 			for _, r := range rows {
 				if !near(r.HeadMinusBaseMS, tt.diff) || !near(r.CopySpreadMS, tt.spread) || !near(r.BaseAddedMS, tt.baseAdded) || !near(r.HeadAddedMS, tt.baseAdded+tt.diff) {
 					t.Errorf("%s: %+v, want head - base %v, spread %v, base added %v", r.Variant, r, tt.diff, tt.spread, tt.baseAdded)
+				}
+				if !near(r.HeadMinusBaseFaults, 10*tt.diff) || r.BaseFaults <= 0 || !near(r.HeadFaults-r.BaseFaults, 10*tt.diff) {
+					t.Errorf("%s: faults base %v, head %v, head - base %v, want a difference of %v", r.Variant, r.BaseFaults, r.HeadFaults, r.HeadMinusBaseFaults, 10*tt.diff)
 				}
 				if !strings.HasPrefix(r.Verdict(), tt.verdictPrefix) {
 					t.Errorf("%s: verdict %q, want %q", r.Variant, r.Verdict(), tt.verdictPrefix)

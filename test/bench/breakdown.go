@@ -16,6 +16,8 @@ import (
 type Item struct {
 	Name    string  `json:"name"`
 	Summary Summary `json:"summary_ms"`
+	// Faults is the median of the process's page faults (processes only).
+	Faults float64 `json:"faults,omitempty"`
 }
 
 // Breakdown isolates oshim's own costs from the runtime's noise: processes whose
@@ -79,7 +81,7 @@ func execCosts(ws *workspace, initArgs []string, n int, rng *rand.Rand) ([]Item,
 	}
 	items := make([]Item, len(rows))
 	for i, r := range rows {
-		items[i] = Item{Name: r.name, Summary: Summarize(samples[i])}
+		items[i] = Item{Name: r.name, Summary: Summarize(samples[i].WallMS), Faults: Summarize(samples[i].Faults).Median}
 	}
 	return items, nil
 }
@@ -129,11 +131,16 @@ func (tb *trueBench) run(bin, variant string) execRow {
 		[]string{basePath, "OSHIM_RUNTIME=" + tb.truePath, "OSHIM_CONFIG=" + tb.ws.Configs[variant]}}
 }
 
-// interleave runs every row n times, in a new order every round, and returns each
-// row's wall times in ms, in round order.
-func (tb *trueBench) interleave(rows []execRow, n int, rng *rand.Rand) ([][]float64, error) {
+// rowSamples are one row's measurements, in round order.
+type rowSamples struct {
+	WallMS, Faults []float64
+}
+
+// interleave runs every row n times, in a new order every round, and returns what
+// each row measured.
+func (tb *trueBench) interleave(rows []execRow, n int, rng *rand.Rand) ([]rowSamples, error) {
 	config := filepath.Join(tb.bundle, "config.json")
-	samples := make([][]float64, len(rows))
+	samples := make([]rowSamples, len(rows))
 	for round := range n {
 		// A new order every round: a row that always followed the same other row
 		// would pay for what that one left behind (its writes, its exited children).
@@ -148,7 +155,8 @@ func (tb *trueBench) interleave(rows []execRow, n int, rng *rand.Rand) ([][]floa
 			if err != nil {
 				return nil, fmt.Errorf("%s (round %d): %w", r.name, round, err)
 			}
-			samples[i] = append(samples[i], ms(res.Wall))
+			samples[i].WallMS = append(samples[i].WallMS, ms(res.Wall))
+			samples[i].Faults = append(samples[i].Faults, float64(res.Faults))
 		}
 	}
 	return samples, nil

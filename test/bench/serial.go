@@ -17,6 +17,8 @@ type Series struct {
 	// StepsMS are the samples of each call (run; or create, start, wait, delete).
 	StepsMS map[string][]float64 `json:"steps_ms"`
 	CPUMS   []float64            `json:"cpu_ms"`
+	// Faults are the lifecycle's page faults per measured round, in round order.
+	Faults []float64 `json:"faults,omitempty"`
 
 	Summary      Summary            `json:"summary"`
 	StepMedianMS map[string]float64 `json:"step_median_ms"`
@@ -96,6 +98,7 @@ func shortName(lifecycle string) string {
 func (s *Series) add(t Trial) {
 	s.SamplesMS = append(s.SamplesMS, t.Wall)
 	s.CPUMS = append(s.CPUMS, t.CPU)
+	s.Faults = append(s.Faults, t.Faults)
 	for k, v := range t.Steps {
 		s.StepsMS[k] = append(s.StepsMS[k], v)
 	}

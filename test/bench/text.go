@@ -100,9 +100,9 @@ func writeRSS(b *strings.Builder, rss []RSS) {
 }
 
 func writeBreakdown(b *strings.Builder, bd *Breakdown) {
-	table(b, "Breakdown: whole processes with /bin/true as the runtime, interleaved, ms", "process\tmedian\tp90\t", func(w *tabwriter.Writer) {
+	table(b, "Breakdown: whole processes with /bin/true as the runtime, interleaved, ms, and page faults (median)", "process\tmedian\tp90\tfaults\t", func(w *tabwriter.Writer) {
 		for _, it := range bd.Exec {
-			fmt.Fprintf(w, "%s\t%.3f\t%.3f\t\n", it.Name, it.Summary.Median, it.Summary.P90)
+			fmt.Fprintf(w, "%s\t%.3f\t%.3f\t%.0f\t\n", it.Name, it.Summary.Median, it.Summary.P90, it.Faults)
 		}
 	})
 	table(b, "Breakdown: the rewrite's steps in one process, ms", "step\tmedian\tp90\t", func(w *tabwriter.Writer) {

@@ -55,6 +55,8 @@ type Trial struct {
 	Steps map[string]float64
 	// CPU is the user + system time of the calls, in ms.
 	CPU float64
+	// Faults are the calls' page faults.
+	Faults float64
 }
 
 // trial runs one lifecycle of container id in a fresh bundle, then lets check look at
@@ -73,6 +75,7 @@ func trial(ws *workspace, l *launcher, s setup, lifecycle, id string, check func
 		r, err := l.call(argv, s.Env)
 		t.Steps[name] = ms(r.Wall)
 		t.CPU += ms(r.CPU)
+		t.Faults += float64(r.Faults)
 		if err != nil {
 			return fmt.Errorf("%s %s of %s: %w", s.Name(), name, id, err)
 		}
