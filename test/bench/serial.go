@@ -22,6 +22,8 @@ type Series struct {
 
 	Summary      Summary            `json:"summary"`
 	StepMedianMS map[string]float64 `json:"step_median_ms"`
+	// FaultsMedian is the median of Faults, 0 for a run that did not count them.
+	FaultsMedian float64 `json:"faults_median,omitempty"`
 	// Ratio is the median over the direct runtime's median; AddedMS and
 	// AddedOverFloorMS are the medians' differences, in ms per container.
 	Ratio            float64 `json:"ratio"`
@@ -118,6 +120,9 @@ func derive(series []*Series) {
 	}
 	for _, s := range series {
 		s.Summary = Summarize(s.SamplesMS)
+		if len(s.Faults) > 0 {
+			s.FaultsMedian = Summarize(s.Faults).Median
+		}
 		s.StepMedianMS = map[string]float64{}
 		for k, v := range s.StepsMS {
 			s.StepMedianMS[k] = Summarize(v).Median

@@ -41,11 +41,15 @@ func table(b *strings.Builder, title, header string, rows func(w *tabwriter.Writ
 }
 
 func writeSerial(b *strings.Builder, series []*Series) {
-	table(b, "Per container, ms (added = median minus the direct runtime's or the floor's median; paired = median of same-round differences)",
-		"runtime\tlifecycle\tconfig\tmedian\tp90\tratio\tadded\tover floor\tpaired\tsteps (median)\t", func(w *tabwriter.Writer) {
+	table(b, "Per container, ms (added = median minus the direct runtime's or the floor's median; paired = median of same-round differences; faults = median page faults of the lifecycle's calls, the runtime's included)",
+		"runtime\tlifecycle\tconfig\tmedian\tp90\tratio\tadded\tover floor\tpaired\tfaults\tsteps (median)\t", func(w *tabwriter.Writer) {
 			for _, s := range series {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%.2f\t%.2f\t%.3f\t%+.2f\t%+.2f\t%+.2f\t%s\t\n", s.Runtime, s.Lifecycle, s.Variant,
-					s.Summary.Median, s.Summary.P90, s.Ratio, s.AddedMS, s.AddedOverFloorMS, s.PairedAddedMS, steps(s))
+				faults := "-"
+				if len(s.Faults) > 0 {
+					faults = fmt.Sprintf("%.0f", s.FaultsMedian)
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%.2f\t%.2f\t%.3f\t%+.2f\t%+.2f\t%+.2f\t%s\t%s\t\n", s.Runtime, s.Lifecycle, s.Variant,
+					s.Summary.Median, s.Summary.P90, s.Ratio, s.AddedMS, s.AddedOverFloorMS, s.PairedAddedMS, faults, steps(s))
 			}
 		})
 }
