@@ -26,7 +26,7 @@ func Keys() []Key {
 		{"ocsf_log", `"/PATH" or ""`, fmt.Sprintf("The file OCSF 1.7.0 security events are appended to, one JSON object per line (mode 0640). \"\" writes none. Default: %s for root; other users write one only where this names it.", ocsf.DefaultPath)},
 		{"ocsf_max_bytes", "BYTES", fmt.Sprintf("Rotate ocsf_log to ocsf_log.1 before an event would take it past this size. Default: %d (10 MiB).", ocsf.DefaultMaxBytes)},
 		{"syslog", "true or false", "Also send every OCSF event to the local syslog (facility daemon, tag oshim), which journald reads too. Default: false."},
-		{"max_records", "N", fmt.Sprintf("At most this many per-container records are kept in run_dir: a create that would pass it removes the oldest records of containers the runtime no longer knows. At least 1. Default: %d.", records.DefaultMaxRecords)},
+		{"max_records", "N", fmt.Sprintf("At most this many per-container records are kept in run_dir: a create that would pass it removes the oldest records of containers the runtime no longer knows. The marks of containers created without a contract, which spare their exec sessions a query of the runtime's state, are kept to as many per runtime root. At least 1. Default: %d.", records.DefaultMaxRecords)},
 		{"metrics_textfile", `"/PATH" or ""`, "A node-exporter textfile (in its --collector.textfile.directory) that oshim rewrites atomically with its per-contract counters after every update; the same counters print with `oshim report --prometheus`. \"\" writes none. Default: \"\"."},
 	}
 }

@@ -137,6 +137,13 @@ func (s Store) Save(c *Container) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
+	// A mark left by an uncontracted container of the same id goes, after the
+	// directory is made (see Mark), and before the record exists: with a record the
+	// container's exec sessions are capped, and if the record is ever lost they must be
+	// refused, not let through by the mark.
+	if err := unmark(s.markPath(c.Root, c.ID)); err != nil {
+		return err
+	}
 	// MarshalJSON called directly, not through json.MarshalIndent: that would look the
 	// method up by reflection and check its output once more, on every contracted create.
 	compact, err := c.MarshalJSON()
@@ -169,7 +176,7 @@ func (s Store) Load(root, id string) (c *Container, found bool, err error) {
 	return c, true, nil
 }
 
-// Remove deletes a container's directory and everything in it.
+// Remove deletes a container's directory and everything in it, and its mark.
 func (s Store) Remove(root, id string) error {
 	dir, err := s.ContainerDir(root, id)
 	if err != nil {
@@ -178,7 +185,7 @@ func (s Store) Remove(root, id string) error {
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("remove %s: %w", dir, err)
 	}
-	return nil
+	return unmark(s.markPath(root, id))
 }
 
 // InitDir is the directory mounted into a container at the init's mount point: the

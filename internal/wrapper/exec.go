@@ -25,8 +25,10 @@ func (w *Wrapper) exec() error {
 		return err
 	}
 	if !found {
-		if err := w.uncontracted(); err != nil {
-			return err
+		if !w.Store.Marked(w.Inv.Global.Root, w.Inv.ID) {
+			if err := w.uncontracted(); err != nil {
+				return err
+			}
 		}
 		return w.Runtime.Exec(w.Args)
 	}
@@ -68,10 +70,11 @@ func (w *Wrapper) process(rec *records.Container) (*spec.Object, error) {
 	return procfile.Build(e, w.Dialect, container)
 }
 
-// uncontracted makes sure a container without a record is not one oshim applied a
-// contract to: its record can be gone (a cleanup of the run directory, a runtime root
-// spelled differently), and its exec sessions would then run uncapped. The runtime's
-// state carries the annotations the rewrite wrote.
+// uncontracted makes sure a container with neither a record nor a mark is not one
+// oshim applied a contract to: its record can be gone (a cleanup of the run directory,
+// a delete the runtime refused, a runtime root reached by another path), and its exec
+// sessions would then run uncapped. The runtime's state carries the annotations the
+// rewrite wrote.
 func (w *Wrapper) uncontracted() error {
 	ann, ran, err := w.Runtime.Annotations(w.Inv.GlobalArgs, w.Inv.ID)
 	switch {

@@ -12,10 +12,7 @@ import (
 // runtime called directly) cannot fill the disk. A failure is only logged: the cap
 // protects the disk, it must not stop a container.
 func (w *Wrapper) capRecords() {
-	max := w.Config.MaxRecords
-	if max <= 0 {
-		max = records.DefaultMaxRecords
-	}
+	max := w.maxRecords()
 	res, err := w.Store.Cap(max, w.Inv.Global.Root, w.Inv.ID, time.Now(), w.Runtime.List)
 	if err != nil {
 		w.Log.WithError(err).Warn("could not prune old container records")
@@ -26,6 +23,38 @@ func (w *Wrapper) capRecords() {
 	if res.Over > 0 {
 		w.Log.WithFields(map[string]any{"over": res.Over, "max_records": max}).Warn("more container records than max_records: the rest belong to live or just-created containers")
 	}
+}
+
+// mark leaves the store's mark of a container created without a contract, which lets
+// its exec sessions through without asking the runtime for its state: that costs an
+// exec as much as a second runtime call. Marks are kept under max_records per runtime
+// root, as records are. A failure is only logged: without a mark an exec asks the
+// runtime, as it does for a container created before oshim made marks.
+func (w *Wrapper) mark() {
+	n, err := w.Store.Mark(w.Inv.Global.Root, w.Inv.ID)
+	if err != nil {
+		w.Log.WithError(err).Warn("could not mark the container as created without a contract; its exec sessions ask the runtime's state instead")
+		return
+	}
+	max := w.maxRecords()
+	if n <= max {
+		return
+	}
+	removed, err := w.Store.PruneMarks(max, w.Inv.Global.Root, time.Now(), w.Runtime.List)
+	if err != nil {
+		w.Log.WithError(err).Warn("could not prune the marks of containers the runtime no longer knows")
+	}
+	if removed > 0 {
+		w.Log.WithFields(map[string]any{"removed": removed, "max_records": max}).Info("pruned marks of containers the runtime no longer knows")
+	}
+}
+
+// maxRecords is the config's max_records, or the default.
+func (w *Wrapper) maxRecords() int {
+	if w.Config.MaxRecords > 0 {
+		return w.Config.MaxRecords
+	}
+	return records.DefaultMaxRecords
 }
 
 // delete removes oshim's record of the container, then hands the call to the runtime.

@@ -66,7 +66,9 @@ func TestCreate(t *testing.T) {
 		wantStderr  string
 		wantCalled  bool
 		wantRecord  bool
-		wantSpec    func(t *testing.T, before, after []byte)
+		// wantMarked: the container is marked as created without a contract.
+		wantMarked bool
+		wantSpec   func(t *testing.T, before, after []byte)
 	}{
 		{
 			description: "a repair rewrites the spec, records the container and calls the runtime with the same argv",
@@ -85,12 +87,17 @@ func TestCreate(t *testing.T) {
 		},
 		{
 			description: "no contract applies: the spec stays byte for byte",
-			cfg:         strings.Replace(repairNoInit, "match.all = true", `match.commands = ['^/nothing$']`, 1), wantCalled: true,
+			cfg:         strings.Replace(repairNoInit, "match.all = true", `match.commands = ['^/nothing$']`, 1), wantCalled: true, wantMarked: true,
+			wantSpec: func(t *testing.T, before, after []byte) { sameBytes(t, before, after) },
+		},
+		{
+			description: "no contract at all: the spec is not read",
+			cfg:         "", wantCalled: true, wantMarked: true,
 			wantSpec: func(t *testing.T, before, after []byte) { sameBytes(t, before, after) },
 		},
 		{
 			description: "forged io.oshim annotations are removed even without a contract",
-			cfg:         strings.Replace(repairNoInit, "match.all = true", `match.commands = ['^/nothing$']`, 1), wantCalled: true,
+			cfg:         strings.Replace(repairNoInit, "match.all = true", `match.commands = ['^/nothing$']`, 1), wantCalled: true, wantMarked: true,
 			edit: annotate(map[string]string{"io.oshim.result": "ok: forged", "io.oshim.skew": "none", "io.oshim.record": "precreate-x", "keep": "me"}),
 			wantSpec: func(t *testing.T, before, after []byte) {
 				if bytes.Contains(after, []byte("io.oshim.")) || !bytes.Contains(after, []byte(`"keep":"me"`)) {
@@ -134,6 +141,9 @@ func TestCreate(t *testing.T) {
 			_, found, err := store.Load("/run/r", "c1")
 			if err != nil || found != tc.wantRecord {
 				t.Errorf("record found %t (%v), want %t", found, err, tc.wantRecord)
+			}
+			if marked := store.Marked("/run/r", "c1"); marked != tc.wantMarked {
+				t.Errorf("marked %t, want %t", marked, tc.wantMarked)
 			}
 			after, _ := os.ReadFile(filepath.Join(b, "config.json"))
 			if !bytes.Equal(before, after) {
@@ -268,6 +278,29 @@ func TestExecWithoutRecord(t *testing.T) {
 		if ran := calls[len(calls)-1][0] == "exec"; ran != (tc.wantCode == 0) {
 			t.Errorf("state %s: runtime calls %q", tc.state, calls)
 		}
+	}
+}
+
+// TestExecMarked: an exec into a container oshim created without a contract goes
+// straight to the runtime, without asking for the container's state first, until the
+// container is deleted.
+func TestExecMarked(t *testing.T) {
+	cfg := strings.Replace(repairNoInit, "match.all = true", `match.commands = ['^/nothing$']`, 1)
+	rt, runDir, b := created(t, cfg)
+	if err := os.WriteFile(filepath.Join(rt.dir, "state.json"), []byte(`{"id":"c1","status":"running","bundle":"/b","annotations":{}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"exec", "c1", "sh"}, {"delete", "c1"}, {"exec", "c1", "sh"}} {
+		if stderr, code := oshimRun(t, rt, cfg, runDir, b, args...); code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, stderr)
+		}
+	}
+	var verbs []string
+	for _, c := range rt.calls(t) {
+		verbs = append(verbs, c[0])
+	}
+	if want := []string{"create", "exec", "delete", "state", "exec"}; !reflect.DeepEqual(verbs, want) {
+		t.Errorf("runtime calls %q, want %q: only the exec after the delete asks the state", verbs, want)
 	}
 }
 

@@ -52,16 +52,14 @@ func (w *Wrapper) Run() (int, error) {
 		return 1, w.Runtime.Exec(w.Args)
 	}
 	switch w.Inv.Command {
-	case "create":
-		if _, err := w.admit(); err != nil {
-			return 1, err
-		}
-	case "run":
+	case "create", "run":
 		rec, err := w.admit()
 		if err != nil {
 			return 1, err
 		}
-		if rec != nil && rec.Init {
+		if rec == nil {
+			w.mark()
+		} else if rec.Init && w.Inv.Command == "run" {
 			return w.startCollecting(rec)
 		}
 	case "start":

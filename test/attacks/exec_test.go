@@ -8,9 +8,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/oshim/oshim/internal/records"
 	"github.com/oshim/oshim/test/harness"
 	"github.com/oshim/oshim/test/procstatus"
 	"golang.org/x/sys/unix"
@@ -288,4 +290,114 @@ func consoleSocket(t *testing.T) (string, <-chan string) {
 		out <- strings.ReplaceAll(b.String(), "\r", "")
 	}()
 	return path, out
+}
+
+// nothingContract matches no capdump container: oshim creates them without a contract.
+const nothingContract = `[[contract]]
+name = "other"
+require = ["CAP_SETPCAP"]
+[contract.match]
+commands = ['^/nothing$']
+`
+
+// verbLog puts a shim named after b's runtime in front of it, which appends each call's
+// arguments to a log and execs the real runtime, and returns env pointing oshim at the
+// shim, and a function that reads the log.
+func verbLog(t *testing.T, b *harness.Bundle, env []string) ([]string, func() string) {
+	t.Helper()
+	dir := t.TempDir()
+	log := filepath.Join(dir, "calls")
+	shim := filepath.Join(dir, filepath.Base(b.Runtime))
+	script := fmt.Sprintf("#!/bin/sh\necho \"$*\" >> %s\nexec %s \"$@\"\n", log, b.Runtime)
+	if err := os.WriteFile(shim, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return append(slices.Clone(env), "OSHIM_RUNTIME="+shim), func() string {
+		data, err := os.ReadFile(log)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+}
+
+// TestExecUncontracted: an exec into a container oshim created without a contract runs
+// as the runtime runs it, and asks the runtime for nothing first: the container's mark
+// says what a state query would. A container without a mark (created before oshim made
+// them) still gets its state asked.
+func TestExecUncontracted(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			plain, run := env(t, b, nothingContract)
+			c, main := started(t, plain, b)
+			if main.Eff != specCaps {
+				t.Fatalf("the uncontracted main process holds %v, want the spec's %v", main.Eff, specCaps)
+			}
+			store := records.Store{Dir: run}
+			if !store.Marked(b.Root, c.ID) {
+				t.Fatal("oshim left no mark of the uncontracted container")
+			}
+			logged, calls := verbLog(t, b, plain)
+			oshim := harness.Oshim(t)
+			r := harness.RunOK(t, logged, b.Argv(oshim, "exec", "--process", processFile(t, ""), c.ID)...)
+			status(t, r.Stdout)
+			if log := calls(); strings.Count(log, "\n") != 1 || !strings.Contains(log, " exec ") {
+				t.Errorf("the runtime got %q; want the exec alone", log)
+			}
+			if err := store.Remove(b.Root, c.ID); err != nil {
+				t.Fatal(err)
+			}
+			harness.RunOK(t, logged, b.Argv(oshim, "exec", "--process", processFile(t, ""), c.ID)...)
+			if log := calls(); !strings.Contains(log, " state "+c.ID) {
+				t.Errorf("without a mark the runtime got %q; want a state query before the exec", log)
+			}
+		})
+	}
+}
+
+// TestExecStaleMark: a mark never lets an exec session of a contracted container
+// through. A container created without a contract and deleted behind oshim's back
+// leaves its mark; a contracted container of the same id takes it away at its create,
+// so when its record is lost its exec sessions are refused, not run uncapped on the
+// old mark.
+func TestExecStaleMark(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			b := capdumpBundle(t, rt)
+			oshim := harness.Oshim(t)
+			clear, run := env(t, b, clearContract)
+			plain := slices.Clone(clear)
+			plain[len(plain)-1] = "OSHIM_CONFIG=" + filepath.Join(t.TempDir(), "plain.toml")
+			if err := os.WriteFile(strings.TrimPrefix(plain[len(plain)-1], "OSHIM_CONFIG="), []byte(fmt.Sprintf("run_dir = %q\nocsf_log = \"\"\n", run)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			harness.RunOK(t, plain, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
+			harness.RunOK(t, nil, b.Argv(b.Runtime, "delete", "--force", b.ID)...)
+			store := records.Store{Dir: run}
+			if !store.Marked(b.Root, b.ID) {
+				t.Fatal("no mark left by the uncontracted container")
+			}
+			c, main := started(t, clear, b)
+			if main.Bnd != 0 {
+				t.Fatalf("the contract was not applied: the main process's bounding set is %v", main.Bnd)
+			}
+			if store.Marked(b.Root, c.ID) {
+				t.Error("the contracted create left the old mark")
+			}
+			dir, err := store.ContainerDir(b.Root, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			r := harness.Run(t, clear, b.Argv(oshim, "exec", "--process", processFile(t, `{"bounding":["CAP_SETPCAP","CAP_SYS_ADMIN"],"effective":["CAP_SETPCAP","CAP_SYS_ADMIN"],"permitted":["CAP_SETPCAP","CAP_SYS_ADMIN"]}`), c.ID)...)
+			if r.Code == 0 || strings.Contains(r.Stdout, "CapEff") || !strings.Contains(r.Stderr, "record is missing") {
+				t.Errorf("exec without a record, after a stale mark: exit %d, stdout %q, stderr %q; want a refusal", r.Code, r.Stdout, r.Stderr)
+			}
+		})
+	}
 }
