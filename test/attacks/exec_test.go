@@ -369,11 +369,7 @@ func TestExecStaleMark(t *testing.T) {
 			b := capdumpBundle(t, rt)
 			oshim := harness.Oshim(t)
 			clear, run := env(t, b, clearContract)
-			plain := slices.Clone(clear)
-			plain[len(plain)-1] = "OSHIM_CONFIG=" + filepath.Join(t.TempDir(), "plain.toml")
-			if err := os.WriteFile(strings.TrimPrefix(plain[len(plain)-1], "OSHIM_CONFIG="), []byte(fmt.Sprintf("run_dir = %q\nocsf_log = \"\"\n", run)), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			plain := envIn(t, b, run, "")
 			harness.RunOK(t, plain, b.Argv(oshim, "create", "--bundle", b.Dir, b.ID)...)
 			harness.RunOK(t, nil, b.Argv(b.Runtime, "delete", "--force", b.ID)...)
 			store := records.Store{Dir: run}

@@ -46,13 +46,18 @@ commands = ['^/usr/local/bin/capdump$']
 // directory.
 func env(t *testing.T, b *harness.Bundle, contracts string) ([]string, string) {
 	t.Helper()
-	dir := t.TempDir()
-	run := filepath.Join(dir, "run")
-	cfg := filepath.Join(dir, "config.toml")
+	run := filepath.Join(t.TempDir(), "run")
+	return envIn(t, b, run, contracts), run
+}
+
+// envIn is env with the run directory run, which another config may share.
+func envIn(t *testing.T, b *harness.Bundle, run, contracts string) []string {
+	t.Helper()
+	cfg := filepath.Join(t.TempDir(), "config.toml")
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("run_dir = %q\nocsf_log = \"\"\n%s", run, contracts)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return []string{"OSHIM_RUNTIME=" + b.Runtime, "OSHIM_CONFIG=" + cfg}, run
+	return []string{"OSHIM_RUNTIME=" + b.Runtime, "OSHIM_CONFIG=" + cfg}
 }
 
 // capdumpBundle runs capdump -hold as root, with a spec that withholds CAP_SETPCAP and

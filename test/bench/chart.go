@@ -39,6 +39,11 @@ var (
 // is the zero line.
 var chartVariants = []string{"floor", "passthrough", "require", "clear"}
 
+// chartLifecycles are the groups of each runtime: a container's whole life. Exec
+// sessions are in the table only, as a fourth and fifth group would not leave their
+// labels room.
+var chartLifecycles = []string{LifecycleRun, LifecycleCycle}
+
 // barGroup is one runtime and lifecycle: the added ms of each variant.
 type barGroup struct {
 	Runtime   string
@@ -86,7 +91,7 @@ func chartGroups(series []*Series) []barGroup {
 		}
 	}
 	for _, rt := range runtimes {
-		for _, lc := range Lifecycles {
+		for _, lc := range chartLifecycles {
 			index[[2]string{rt, lc}] = len(groups)
 			groups = append(groups, barGroup{Runtime: rt, Lifecycle: lc, Values: map[string]float64{}})
 		}

@@ -61,6 +61,11 @@ func runSerial(ws *workspace, setups []setup, o options) ([]*Series, error) {
 			jobs = append(jobs, job{s, lc, sr})
 		}
 	}
+	stop, err := execTargets(ws, l, setups)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
 	rng := rand.New(rand.NewSource(o.Seed))
 	for round := range o.Warmup + o.Rounds {
 		if round > 0 && round%10 == 0 {
@@ -73,7 +78,10 @@ func runSerial(ws *workspace, setups []setup, o options) ([]*Series, error) {
 				id += "-" + j.s.Build
 			}
 			var check func(string) error
-			if round == 0 {
+			switch {
+			case j.lc == LifecycleExec:
+				id = execID(j.s)
+			case round == 0:
 				check = checker(ws, j.s, j.lc, id)
 			}
 			t, err := trial(ws, l, j.s, j.lc, id, check)
@@ -91,10 +99,10 @@ func runSerial(ws *workspace, setups []setup, o options) ([]*Series, error) {
 
 // shortName is a lifecycle's name for container ids.
 func shortName(lifecycle string) string {
-	if lifecycle == LifecycleRun {
-		return "run"
+	if lifecycle == LifecycleCycle {
+		return "cycle"
 	}
-	return "cycle"
+	return lifecycle
 }
 
 func (s *Series) add(t Trial) {

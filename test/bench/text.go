@@ -55,7 +55,7 @@ func writeSerial(b *strings.Builder, series []*Series) {
 }
 
 func steps(s *Series) string {
-	if s.Lifecycle == LifecycleRun {
+	if s.Lifecycle != LifecycleCycle {
 		return ""
 	}
 	var parts []string

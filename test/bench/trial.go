@@ -9,15 +9,17 @@ import (
 	"github.com/oshim/oshim/internal/records"
 )
 
-// The two lifecycles measured: `run` of /bin/true in the foreground, and the engines'
-// create, start, wait for the exit, delete.
+// The lifecycles measured: `run` of /bin/true in the foreground; the engines' create,
+// start, wait for the exit, delete; and an exec session of /bin/true in a running
+// container, as a health check or `kubectl exec` makes one.
 const (
 	LifecycleRun   = "run"
 	LifecycleCycle = "create+start+delete"
+	LifecycleExec  = "exec"
 )
 
 // Lifecycles are measured in this order within a round.
-var Lifecycles = []string{LifecycleRun, LifecycleCycle}
+var Lifecycles = []string{LifecycleRun, LifecycleCycle, LifecycleExec}
 
 // setup is one configuration: a runtime called directly, through the floor, or through
 // oshim with one of the contracts.
@@ -60,16 +62,9 @@ type Trial struct {
 }
 
 // trial runs one lifecycle of container id in a fresh bundle, then lets check look at
-// the bundle (nil: no check) before the bundle is removed.
+// the bundle (nil: no check) before the bundle is removed. An exec goes into the
+// running container id, which execTargets started.
 func trial(ws *workspace, l *launcher, s setup, lifecycle, id string, check func(bundle string) error) (Trial, error) {
-	bundle := filepath.Join(ws.Bundles, id)
-	if err := os.Mkdir(bundle, 0o755); err != nil {
-		return Trial{}, fmt.Errorf("create bundle: %w", err)
-	}
-	defer os.RemoveAll(bundle)
-	if err := os.WriteFile(filepath.Join(bundle, "config.json"), s.Template, 0o644); err != nil {
-		return Trial{}, fmt.Errorf("write config.json: %w", err)
-	}
 	t := Trial{Steps: map[string]float64{}}
 	step := func(name string, argv []string) error {
 		r, err := l.call(argv, s.Env)
@@ -81,6 +76,16 @@ func trial(ws *workspace, l *launcher, s setup, lifecycle, id string, check func
 		}
 		return nil
 	}
+	if lifecycle == LifecycleExec {
+		err := step("exec", s.argv("exec", id, "/bin/true"))
+		t.Wall = t.Steps["exec"]
+		return t, err
+	}
+	bundle, err := newBundle(ws, id, s.Template)
+	if err != nil {
+		return t, err
+	}
+	defer os.RemoveAll(bundle)
 	start := time.Now()
 	switch lifecycle {
 	case LifecycleRun:
@@ -122,6 +127,19 @@ func trial(ws *workspace, l *launcher, s setup, lifecycle, id string, check func
 		}
 	}
 	return t, nil
+}
+
+// newBundle makes the bundle of container id, with config.json from template.
+func newBundle(ws *workspace, id string, template []byte) (string, error) {
+	bundle := filepath.Join(ws.Bundles, id)
+	if err := os.Mkdir(bundle, 0o755); err != nil {
+		return "", fmt.Errorf("create bundle: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(bundle, "config.json"), template, 0o644); err != nil {
+		os.RemoveAll(bundle)
+		return "", fmt.Errorf("write config.json: %w", err)
+	}
+	return bundle, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -62,7 +62,7 @@ require = ["CAP_SETPCAP"]
 on_skew = "repair"
 init = false
 [contract.match]
-commands = ['^/bin/true$']
+commands = ['^/bin/(true|sleep)$']
 `,
 	"clear": `[[contract]]
 name = "bench-clear"
@@ -70,7 +70,7 @@ require = ["CAP_SETPCAP"]
 on_skew = "repair"
 bounding = "clear"
 [contract.match]
-commands = ['^/bin/true$']
+commands = ['^/bin/(true|sleep)$']
 `,
 }
 
