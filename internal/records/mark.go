@@ -3,11 +3,12 @@ package records
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // markDir holds, in a runtime root's directory, one empty directory per container that
@@ -29,23 +30,23 @@ func (s Store) Mark(root, id string) (int, error) {
 	key := filepath.Join(s.Dir, rootKey(root))
 	marks := filepath.Join(key, markDir)
 	mark := filepath.Join(marks, id)
-	err := os.Mkdir(mark, 0o700)
-	if errors.Is(err, fs.ErrNotExist) {
+	// System calls with their errnos compared, not os and errors.Is: this is every
+	// uncontracted create's path, and errors.Is would page in reflection for it.
+	err := unix.Mkdir(mark, 0o700)
+	if err == unix.ENOENT {
 		if err = os.MkdirAll(marks, 0o700); err == nil {
-			err = os.Mkdir(mark, 0o700)
+			err = unix.Mkdir(mark, 0o700)
 		}
 	}
-	if err != nil && !errors.Is(err, fs.ErrExist) {
+	if err != nil && err != unix.EEXIST {
 		return 0, fmt.Errorf("mark %s: %w", mark, err)
 	}
 	// Checked after the mark is made, as Save makes the container's directory before
 	// it removes the mark: however a contracted and an uncontracted create of one id
 	// interleave, one of them sees the other and no mark outlives them beside a record.
-	if _, err := os.Lstat(filepath.Join(key, id)); !errors.Is(err, fs.ErrNotExist) {
-		if rerr := unmark(mark); rerr != nil {
-			return 0, rerr
-		}
-		return 0, err
+	var st unix.Stat_t
+	if dir := filepath.Join(key, id); unix.Lstat(dir, &st) != unix.ENOENT {
+		return 0, unmark(mark)
 	}
 	n, err := subdirs(marks)
 	if err != nil {
@@ -60,17 +61,17 @@ func (s Store) Marked(root, id string) bool {
 	if ValidateID(id) != nil {
 		return false
 	}
-	st, err := os.Lstat(s.markPath(root, id))
-	return err == nil && st.IsDir()
+	var st unix.Stat_t
+	return unix.Lstat(s.markPath(root, id), &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
 }
 
 func (s Store) markPath(root, id string) string {
 	return filepath.Join(s.Dir, rootKey(root), markDir, id)
 }
 
-// unmark removes a mark, if there is one.
+// unmark removes a mark, if there is one. Every record's save and every delete asks.
 func unmark(mark string) error {
-	if err := os.Remove(mark); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := unix.Rmdir(mark); err != nil && err != unix.ENOENT {
 		return fmt.Errorf("remove the mark %s: %w", mark, err)
 	}
 	return nil
