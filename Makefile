@@ -175,7 +175,7 @@ bench-smoke: deps build
 
 # ab compares this tree's build with the build of git revision BASE, interleaved in one
 # run, each as two byte-identical copies, with crun and with /bin/true as the runtime
-# (oshim's own part), and writes test/bench/results/ab.{txt,json} (about 6 minutes):
+# (oshim's own part), and writes test/bench/results/ab.{txt,json} (about 8 minutes):
 # make ab BASE=main. A single run of the bench cannot tell builds a millisecond apart
 # on a noisy machine; this can, down to the copies' own spread, which it prints.
 ABFLAGS ?= -runtimes crun -rounds 200 -micro 400
