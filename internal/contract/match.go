@@ -175,8 +175,9 @@ func (m *Match) unanchored() []string {
 
 // Pattern is a pattern (internal/pattern: Go's regexp syntax, less what it lists)
 // compiled when the config is decoded, so a bad one is reported with its line. One
-// that can only match one string ('^/usr/bin/agent$', as most contracts name their
-// workload) is compared, not run.
+// that can only match a few strings ('^/usr/bin/agent$' or
+// '^/usr/bin/(agent|supervisor)$', as most contracts name their workloads) is
+// compared, not run.
 type Pattern struct {
 	p *pattern.Pattern
 }

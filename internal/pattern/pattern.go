@@ -11,16 +11,19 @@ import (
 // Pattern is a compiled pattern. The zero Pattern matches nothing.
 type Pattern struct {
 	src string
-	// literal is set for "^TEXT$" with TEXT free of metacharacters, as contracts
-	// usually name a workload: it is compared, not run.
-	literal bool
-	prog    []inst
+	// names is set for a pattern that matches the strings it lists and nothing else,
+	// as contracts usually name their workloads ("^/usr/bin/agent$",
+	// "^/usr/bin/(agent|supervisor)$"): a subject is compared with them, and no
+	// automaton is built or run, whose code and allocations a process pays the first
+	// time.
+	names []string
+	prog  []inst
 }
 
-// Compile parses src. A pattern that names one string is kept as that string.
+// Compile parses src. A pattern that names a few strings is kept as those strings.
 func Compile(src string) (*Pattern, error) {
-	if isLiteral(src) {
-		return &Pattern{src: src, literal: true}, nil
+	if names, ok := namesOf(src); ok {
+		return &Pattern{src: src, names: names}, nil
 	}
 	n, err := parse(src)
 	if err != nil {
@@ -36,16 +39,60 @@ func Compile(src string) (*Pattern, error) {
 	return &Pattern{src: src, prog: c.prog}, nil
 }
 
-// isLiteral reports whether src is "^TEXT$" where TEXT holds no metacharacter, so
-// that the pattern matches TEXT and nothing else: ^ and $ match only at the ends of
-// the text. TEXT must be valid UTF-8 without U+FFFD, which the pattern would match
-// against any invalid byte of the subject.
-func isLiteral(src string) bool {
+// maxNames bounds how many strings namesOf spells out (groups multiply them); a
+// pattern that names more is compiled.
+const maxNames = 64
+
+// metachars are the characters with a meaning of their own in a pattern; inside a
+// group of alternatives namesOf accepts all but |.
+const (
+	metachars      = `\.+*?()|[]{}^$`
+	groupMetachars = `\.+*?()[]{}^$`
+)
+
+// namesOf returns the strings src matches when src is "^TEXT$", TEXT being plain text
+// and groups of plain alternatives, "(a|b)" or "(?:a|b)", none nested and none
+// followed by a repetition (a metacharacter, which ends the scan): ^ and $ match only
+// at the ends of the subject, so src matches those strings and nothing else. Plain
+// text holds no metacharacter; TEXT must be valid UTF-8 without U+FFFD, which the
+// pattern would match against any invalid byte of the subject.
+func namesOf(src string) ([]string, bool) {
 	if len(src) < 2 || src[0] != '^' || src[len(src)-1] != '$' {
-		return false
+		return nil, false
 	}
 	text := src[1 : len(src)-1]
-	return !strings.ContainsAny(text, `\.+*?()|[]{}^$`) && utf8.ValidString(text) && !strings.ContainsRune(text, utf8.RuneError)
+	if !utf8.ValidString(text) || strings.ContainsRune(text, utf8.RuneError) {
+		return nil, false
+	}
+	names := []string{""}
+	for text != "" {
+		var alts []string
+		switch i := strings.IndexAny(text, metachars); {
+		case i < 0:
+			alts, text = []string{text}, ""
+		case i > 0:
+			alts, text = []string{text[:i]}, text[i:]
+		case text[0] == '(':
+			group, rest, ok := strings.Cut(strings.TrimPrefix(text[1:], "?:"), ")")
+			if !ok || strings.ContainsAny(group, groupMetachars) {
+				return nil, false
+			}
+			alts, text = strings.Split(group, "|"), rest
+		default:
+			return nil, false
+		}
+		if len(names)*len(alts) > maxNames {
+			return nil, false
+		}
+		product := make([]string, 0, len(names)*len(alts))
+		for _, n := range names {
+			for _, a := range alts {
+				product = append(product, n+a)
+			}
+		}
+		names = product
+	}
+	return names, true
 }
 
 func (p *Pattern) String() string {
@@ -137,8 +184,13 @@ func (p *Pattern) MatchString(s string) bool {
 	if p == nil {
 		return false
 	}
-	if p.literal {
-		return s == p.src[1:len(p.src)-1]
+	if p.names != nil {
+		for _, n := range p.names {
+			if s == n {
+				return true
+			}
+		}
+		return false
 	}
 	if len(p.prog) == 0 {
 		return false

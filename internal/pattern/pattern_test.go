@@ -10,7 +10,7 @@ import (
 func TestMatch(t *testing.T) {
 	tests := []struct {
 		src         string
-		literal     bool
+		compared    bool // names strings, which a subject is compared with
 		match, miss []string
 	}{
 		{`^/usr/bin/agent$`, true, []string{"/usr/bin/agent"}, []string{"/usr/bin/agent2", "x/usr/bin/agent", "/usr/bin/agent\n", ""}},
@@ -27,7 +27,18 @@ func TestMatch(t *testing.T) {
 		{"^\ufffd$", false, []string{"\ufffd", "\xff"}, []string{"a", "\xff\xff"}},
 		{`^a$|^b$`, false, []string{"a", "b"}, []string{"ab", ""}},
 		{`^`, false, []string{"", "x"}, nil},
-		{`^(gold|silver)$`, false, []string{"gold", "silver"}, []string{"goldsilver", "gol"}},
+		{`^(gold|silver)$`, true, []string{"gold", "silver"}, []string{"goldsilver", "gol", "gold\n"}},
+		{`^/bin/(true|sleep)$`, true, []string{"/bin/true", "/bin/sleep"}, []string{"/bin/", "/bin/truesleep", "/bin/(true|sleep)"}},
+		{`^(?:a|)b(c|d)(|x)$`, true, []string{"abc", "bd", "bcx", "abdx"}, []string{"b", "abcd", "bx"}},
+		{`^()$`, true, []string{""}, []string{"()", "x"}},
+		{`^(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)$`, false, []string{"abababa"}, []string{"ababab"}},
+		{`^(a|b)?$`, false, []string{"", "a"}, []string{"ab"}},
+		{`^((a|b))$`, false, []string{"a"}, []string{"ab"}},
+		{`^(a|b){2}$`, false, []string{"ab"}, []string{"a"}},
+		{`^(a.|b)$`, false, []string{"ax", "b"}, []string{"a"}},
+		{`(?i)^(a|b)$`, false, []string{"A", "b"}, []string{"c"}},
+		{`^(a|b)c+$`, false, []string{"acc"}, []string{"a"}},
+		{"^(a|\ufffd)$", false, []string{"a", "\xff"}, []string{"b"}},
 		{`^/usr/local/bin/foo-[0-9]+$`, false, []string{"/usr/local/bin/foo-1", "/usr/local/bin/foo-123"}, []string{"/usr/local/bin/foo-", "/usr/local/bin/foo-1a"}},
 		{`^registry\.example\.com/openshell/sandbox:.*$`, false, []string{"registry.example.com/openshell/sandbox:1"}, []string{"registryxexample.com/openshell/sandbox:1"}},
 		{`^[^/]+$`, false, []string{"a", "\n", "\xff"}, []string{"", "a/b"}},
@@ -48,8 +59,8 @@ func TestMatch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.literal != tt.literal || p.String() != tt.src {
-				t.Errorf("literal = %v, String() = %q", p.literal, p.String())
+			if (p.names != nil) != tt.compared || p.String() != tt.src {
+				t.Errorf("names = %q, String() = %q", p.names, p.String())
 			}
 			re := regexp.MustCompile(tt.src)
 			for _, s := range tt.match {
@@ -201,6 +212,47 @@ func TestAgainstRegexp(t *testing.T) {
 	}
 }
 
+// TestNamesAgainstRegexp runs patterns of the shape that is compared rather than
+// compiled, "^TEXT$" of plain text and groups of alternatives, against subjects made
+// of their own pieces, so that most of them match one of the names; a piece that is
+// not plain text sends the pattern to the automaton, which must agree too.
+func TestNamesAgainstRegexp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"a", "b", "/bin/", "é", "", "k", "\u212a", ".", "a*", "\\.", "\ufffd"}
+	compared := 0
+	for i := 0; i < 5000; i++ {
+		var src, subj strings.Builder
+		src.WriteString("^")
+		for n := rng.IntN(4) + 1; n > 0; n-- {
+			if rng.IntN(2) == 0 {
+				p := pieces[rng.IntN(len(pieces))]
+				src.WriteString(p)
+				subj.WriteString(p)
+				continue
+			}
+			open := "("
+			if rng.IntN(2) == 0 {
+				open = "(?:"
+			}
+			alts := make([]string, rng.IntN(3)+1)
+			for j := range alts {
+				alts[j] = pieces[rng.IntN(len(pieces))]
+			}
+			src.WriteString(open + strings.Join(alts, "|") + ")")
+			subj.WriteString(alts[rng.IntN(len(alts))])
+		}
+		src.WriteString("$")
+		if p, err := Compile(src.String()); err == nil && p.names != nil {
+			compared++
+		}
+		s := subj.String()
+		same(t, src.String(), s, s+"\n", s+"a", "b"+s, s[:len(s)/2], "\xff", "")
+	}
+	if compared < 1000 {
+		t.Errorf("only %d of 5000 patterns were compared: the generator tests too little", compared)
+	}
+}
+
 func FuzzAgainstRegexp(f *testing.F) {
 	for _, seed := range [][2]string{
 		{`^/usr/bin/agent$`, "/usr/bin/agent"},
@@ -213,6 +265,8 @@ func FuzzAgainstRegexp(f *testing.F) {
 		{`\A(?:x|)\z`, ""},
 		{`[]-]`, "-"},
 		{`a{1,05}`, "a{1,05}"},
+		{`^/bin/(true|sleep)$`, "/bin/sleep"},
+		{`^(?:a|)b(c|d)$`, "bd"},
 	} {
 		f.Add(seed[0], seed[1])
 	}

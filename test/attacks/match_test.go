@@ -1,6 +1,6 @@
 package attacks
 
-// Matching: a contract's pattern that names one string is compared; any other runs
+// Matching: a contract's pattern that names a few strings is compared; any other runs
 // through oshim's own matcher. An image that runs the same binary under another
 // spelling of its path matches neither, and gets nothing the contract grants.
 
@@ -24,9 +24,11 @@ commands = ['` + pattern + `']
 `
 }
 
-// grantPatterns name capdump as one string, and as patterns the matcher runs.
+// grantPatterns name capdump as one string, as one of a few, and as patterns the
+// matcher runs.
 var grantPatterns = []string{
 	`^/usr/local/bin/capdump$`,
+	`^/usr/local/(bin|sbin)/(capdump|capdumpd)$`,
 	`^/usr/local/bin/(capdump|capdump-[0-9]+)$`,
 	`\A/usr/local/[a-z]{3}/capdump\z`,
 }
