@@ -54,8 +54,9 @@ const (
 // and groups of plain alternatives, "(a|b)" or "(?:a|b)", none nested and none
 // followed by a repetition (a metacharacter, which ends the scan): ^ and $ match only
 // at the ends of the subject, so src matches those strings and nothing else. Plain
-// text holds no metacharacter; TEXT must be valid UTF-8 without U+FFFD, which the
-// pattern would match against any invalid byte of the subject.
+// text holds no metacharacter but escaped punctuation outside groups; TEXT must be
+// valid UTF-8 without U+FFFD, which the pattern would match against any invalid byte
+// of the subject.
 func namesOf(src string) ([]string, bool) {
 	if len(src) < 2 || src[0] != '^' || src[len(src)-1] != '$' {
 		return nil, false
@@ -67,19 +68,18 @@ func namesOf(src string) ([]string, bool) {
 	names := []string{""}
 	for text != "" {
 		var alts []string
-		switch i := strings.IndexAny(text, metachars); {
-		case i < 0:
-			alts, text = []string{text}, ""
-		case i > 0:
-			alts, text = []string{text[:i]}, text[i:]
-		case text[0] == '(':
+		if text[0] == '(' {
 			group, rest, ok := strings.Cut(strings.TrimPrefix(text[1:], "?:"), ")")
 			if !ok || strings.ContainsAny(group, groupMetachars) {
 				return nil, false
 			}
 			alts, text = strings.Split(group, "|"), rest
-		default:
-			return nil, false
+		} else {
+			var lit string
+			if lit, text = plain(text); lit == "" {
+				return nil, false
+			}
+			alts = []string{lit}
 		}
 		if len(names)*len(alts) > maxNames {
 			return nil, false
@@ -93,6 +93,26 @@ func namesOf(src string) ([]string, bool) {
 		names = product
 	}
 	return names, true
+}
+
+// plain reads text up to its first metacharacter, taking a backslash before an ASCII
+// character that is neither a letter nor a digit as that character (`\.` is a dot, as
+// the parser and regexp read it), and returns what it read unescaped.
+func plain(text string) (lit, rest string) {
+	var b strings.Builder
+	for {
+		i := strings.IndexAny(text, metachars)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String(), ""
+		}
+		b.WriteString(text[:i])
+		if text[i] != '\\' || i+1 == len(text) || text[i+1] >= utf8.RuneSelf || isAlnum(text[i+1]) {
+			return b.String(), text[i:]
+		}
+		b.WriteByte(text[i+1])
+		text = text[i+2:]
+	}
 }
 
 func (p *Pattern) String() string {

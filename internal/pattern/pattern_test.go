@@ -31,6 +31,12 @@ func TestMatch(t *testing.T) {
 		{`^/bin/(true|sleep)$`, true, []string{"/bin/true", "/bin/sleep"}, []string{"/bin/", "/bin/truesleep", "/bin/(true|sleep)"}},
 		{`^(?:a|)b(c|d)(|x)$`, true, []string{"abc", "bd", "bcx", "abdx"}, []string{"b", "abcd", "bx"}},
 		{`^()$`, true, []string{""}, []string{"()", "x"}},
+		{`^io\.kubernetes\.pod\.namespace$`, true, []string{"io.kubernetes.pod.namespace"}, []string{"ioxkubernetes.pod.namespace", `io\.kubernetes\.pod\.namespace`}},
+		{`^/opt/\(x\)/(a|b)\.conf$`, true, []string{"/opt/(x)/a.conf"}, []string{"/opt/x/a.conf", "/opt/(x)/axconf"}},
+		{`^a\\$`, true, []string{`a\`}, []string{"a", `a\\`}},
+		{`^\_\ \$$`, true, []string{"_ $"}, []string{"_ ", `\_\ \$`}},
+		{`^a\$`, false, []string{"a$", "a$b"}, []string{"a"}},
+		{`^a\\\$`, false, []string{`a\$`}, []string{`a\`}},
 		{`^(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)$`, false, []string{"abababa"}, []string{"ababab"}},
 		{`^(a|b)?$`, false, []string{"", "a"}, []string{"ab"}},
 		{`^((a|b))$`, false, []string{"a"}, []string{"ab"}},
@@ -218,9 +224,9 @@ func TestAgainstRegexp(t *testing.T) {
 // not plain text sends the pattern to the automaton, which must agree too.
 func TestNamesAgainstRegexp(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	pieces := []string{"a", "b", "/bin/", "é", "", "k", "\u212a", ".", "a*", "\\.", "\ufffd"}
+	pieces := []string{"a", "b", "/bin/", "é", "", "k", "\u212a", ".", "a*", "\\.", "\ufffd", "\\$", "\\\\", "\\(", "\\_", "\\", "\\x2e", "\\é"}
 	compared := 0
-	for i := 0; i < 5000; i++ {
+	for i := 0; i < 10000; i++ {
 		var src, subj strings.Builder
 		src.WriteString("^")
 		for n := rng.IntN(4) + 1; n > 0; n-- {
@@ -248,8 +254,8 @@ func TestNamesAgainstRegexp(t *testing.T) {
 		s := subj.String()
 		same(t, src.String(), s, s+"\n", s+"a", "b"+s, s[:len(s)/2], "\xff", "")
 	}
-	if compared < 1000 {
-		t.Errorf("only %d of 5000 patterns were compared: the generator tests too little", compared)
+	if compared < 1500 {
+		t.Errorf("only %d of 10000 patterns were compared: the generator tests too little", compared)
 	}
 }
 
