@@ -176,8 +176,8 @@ func (m *Match) unanchored() []string {
 // Pattern is a pattern (internal/pattern: Go's regexp syntax, less what it lists)
 // compiled when the config is decoded, so a bad one is reported with its line. One
 // that can only match a few strings ('^/usr/bin/agent$' or
-// '^/usr/bin/(agent|supervisor)$', as most contracts name their workloads) is
-// compared, not run.
+// '^/usr/bin/(agent|supervisor)$', as most contracts name their workloads), or a
+// prefix and a suffix ('^/opt/agent/bin/.*$'), is compared, not run.
 type Pattern struct {
 	p *pattern.Pattern
 }

@@ -17,13 +17,21 @@ type Pattern struct {
 	// automaton is built or run, whose code and allocations a process pays the first
 	// time.
 	names []string
-	prog  []inst
+	// gap is set for "^P.*S$", P and S plain text (a contract that names every binary
+	// of a directory, "^/opt/agent/bin/.*$"): a subject matches when it starts with
+	// prefix P and ends with suffix S, apart, and holds no newline between them.
+	gap            bool
+	prefix, suffix string
+	prog           []inst
 }
 
 // Compile parses src. A pattern that names a few strings is kept as those strings.
 func Compile(src string) (*Pattern, error) {
 	if names, ok := namesOf(src); ok {
 		return &Pattern{src: src, names: names}, nil
+	}
+	if prefix, suffix, ok := gapOf(src); ok {
+		return &Pattern{src: src, gap: true, prefix: prefix, suffix: suffix}, nil
 	}
 	n, err := parse(src)
 	if err != nil {
@@ -54,15 +62,10 @@ const (
 // and groups of plain alternatives, "(a|b)" or "(?:a|b)", none nested and none
 // followed by a repetition (a metacharacter, which ends the scan): ^ and $ match only
 // at the ends of the subject, so src matches those strings and nothing else. Plain
-// text holds no metacharacter but escaped punctuation outside groups; TEXT must be
-// valid UTF-8 without U+FFFD, which the pattern would match against any invalid byte
-// of the subject.
+// text holds no metacharacter but escaped punctuation outside groups.
 func namesOf(src string) ([]string, bool) {
-	if len(src) < 2 || src[0] != '^' || src[len(src)-1] != '$' {
-		return nil, false
-	}
-	text := src[1 : len(src)-1]
-	if !utf8.ValidString(text) || strings.ContainsRune(text, utf8.RuneError) {
+	text, ok := anchored(src)
+	if !ok {
 		return nil, false
 	}
 	names := []string{""}
@@ -93,6 +96,33 @@ func namesOf(src string) ([]string, bool) {
 		names = product
 	}
 	return names, true
+}
+
+// gapOf returns P and S when src is "^P.*S$", P and S plain text as namesOf reads it:
+// `.` matches any rune but a newline, an invalid byte included (as U+FFFD), and P and S,
+// valid UTF-8, start and end on the subject's rune boundaries, so comparing bytes
+// decides the match.
+func gapOf(src string) (prefix, suffix string, ok bool) {
+	text, ok := anchored(src)
+	if !ok {
+		return "", "", false
+	}
+	prefix, rest := plain(text)
+	if !strings.HasPrefix(rest, ".*") {
+		return "", "", false
+	}
+	suffix, rest = plain(rest[2:])
+	return prefix, suffix, rest == ""
+}
+
+// anchored returns TEXT when src is "^TEXT$" and TEXT is valid UTF-8 without U+FFFD,
+// which a pattern matches against any invalid byte of the subject.
+func anchored(src string) (string, bool) {
+	if len(src) < 2 || src[0] != '^' || src[len(src)-1] != '$' {
+		return "", false
+	}
+	text := src[1 : len(src)-1]
+	return text, utf8.ValidString(text) && !strings.ContainsRune(text, utf8.RuneError)
 }
 
 // plain reads text up to its first metacharacter, taking a backslash before an ASCII
@@ -211,6 +241,10 @@ func (p *Pattern) MatchString(s string) bool {
 			}
 		}
 		return false
+	}
+	if p.gap {
+		return len(s) >= len(p.prefix)+len(p.suffix) && strings.HasPrefix(s, p.prefix) && strings.HasSuffix(s, p.suffix) &&
+			!strings.Contains(s[len(p.prefix):len(s)-len(p.suffix)], "\n")
 	}
 	if len(p.prog) == 0 {
 		return false

@@ -10,54 +10,61 @@ import (
 func TestMatch(t *testing.T) {
 	tests := []struct {
 		src         string
-		compared    bool // names strings, which a subject is compared with
+		path        string // names (compared with the subject), gap (prefix and suffix) or automaton
 		match, miss []string
 	}{
-		{`^/usr/bin/agent$`, true, []string{"/usr/bin/agent"}, []string{"/usr/bin/agent2", "x/usr/bin/agent", "/usr/bin/agent\n", ""}},
-		{`^$`, true, []string{""}, []string{"a", "\n"}},
-		{`^é$`, true, []string{"é"}, []string{"e", "\xc3"}},
-		{`^/usr/bin/agent.v2$`, false, []string{"/usr/bin/agent.v2", "/usr/bin/agentxv2"}, []string{"/usr/bin/agent", "/usr/bin/agent\nv2"}},
-		{`^/opt/.*/agent$`, false, []string{"/opt/a/agent", "/opt//agent"}, []string{"/opt/agent", "/opt/a\n/agent"}},
-		{`(?i)^/usr/bin/agent$`, false, []string{"/USR/BIN/AGENT"}, []string{"/usr/bin/agents"}},
-		{`(?i)^k8s$`, false, []string{"K8S", "\u212a8s"}, []string{"k8"}},
-		{`^/usr/bin/agent`, false, []string{"/usr/bin/agent", "/usr/bin/agent2"}, []string{"/bin/agent"}},
-		{`/usr/bin/agent$`, false, []string{"/usr/bin/agent", "x/usr/bin/agent"}, []string{"/usr/bin/agent2"}},
-		{`^\x2fbin$`, false, []string{"/bin"}, []string{`\x2fbin`}},
-		{`^\x{1F600}$`, false, []string{"\U0001F600"}, []string{"x"}},
-		{"^\ufffd$", false, []string{"\ufffd", "\xff"}, []string{"a", "\xff\xff"}},
-		{`^a$|^b$`, false, []string{"a", "b"}, []string{"ab", ""}},
-		{`^`, false, []string{"", "x"}, nil},
-		{`^(gold|silver)$`, true, []string{"gold", "silver"}, []string{"goldsilver", "gol", "gold\n"}},
-		{`^/bin/(true|sleep)$`, true, []string{"/bin/true", "/bin/sleep"}, []string{"/bin/", "/bin/truesleep", "/bin/(true|sleep)"}},
-		{`^(?:a|)b(c|d)(|x)$`, true, []string{"abc", "bd", "bcx", "abdx"}, []string{"b", "abcd", "bx"}},
-		{`^()$`, true, []string{""}, []string{"()", "x"}},
-		{`^io\.kubernetes\.pod\.namespace$`, true, []string{"io.kubernetes.pod.namespace"}, []string{"ioxkubernetes.pod.namespace", `io\.kubernetes\.pod\.namespace`}},
-		{`^/opt/\(x\)/(a|b)\.conf$`, true, []string{"/opt/(x)/a.conf"}, []string{"/opt/x/a.conf", "/opt/(x)/axconf"}},
-		{`^a\\$`, true, []string{`a\`}, []string{"a", `a\\`}},
-		{`^\_\ \$$`, true, []string{"_ $"}, []string{"_ ", `\_\ \$`}},
-		{`^a\$`, false, []string{"a$", "a$b"}, []string{"a"}},
-		{`^a\\\$`, false, []string{`a\$`}, []string{`a\`}},
-		{`^(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)$`, false, []string{"abababa"}, []string{"ababab"}},
-		{`^(a|b)?$`, false, []string{"", "a"}, []string{"ab"}},
-		{`^((a|b))$`, false, []string{"a"}, []string{"ab"}},
-		{`^(a|b){2}$`, false, []string{"ab"}, []string{"a"}},
-		{`^(a.|b)$`, false, []string{"ax", "b"}, []string{"a"}},
-		{`(?i)^(a|b)$`, false, []string{"A", "b"}, []string{"c"}},
-		{`^(a|b)c+$`, false, []string{"acc"}, []string{"a"}},
-		{"^(a|\ufffd)$", false, []string{"a", "\xff"}, []string{"b"}},
-		{`^/usr/local/bin/foo-[0-9]+$`, false, []string{"/usr/local/bin/foo-1", "/usr/local/bin/foo-123"}, []string{"/usr/local/bin/foo-", "/usr/local/bin/foo-1a"}},
-		{`^registry\.example\.com/openshell/sandbox:.*$`, false, []string{"registry.example.com/openshell/sandbox:1"}, []string{"registryxexample.com/openshell/sandbox:1"}},
-		{`^[^/]+$`, false, []string{"a", "\n", "\xff"}, []string{"", "a/b"}},
-		{`^[]a-]+$`, false, []string{"]", "a-]"}, []string{"b"}},
-		{`^[\d\s]{2,3}$`, false, []string{"1 ", "\t9\n"}, []string{"1", "1234", "\v1"}},
-		{`^\w\W\D\S$`, false, []string{"_.a."}, []string{"_.1."}},
-		{`^(a{2}){0,2}$`, false, []string{"", "aa", "aaaa"}, []string{"a", "aaa", "aaaaaa"}},
-		{`^(?:a|)*b?$`, false, []string{"", "aaa", "ab", "b"}, []string{"ba"}},
-		{`\Aa\z`, false, []string{"a"}, []string{"a\n", "ba"}},
-		{`^x{0}$`, false, []string{""}, []string{"x"}},
-		{`^a{1,}?$`, false, []string{"a", "aa"}, []string{""}},
-		{`^}]$`, false, []string{"}]"}, nil},
-		{`^[^\x00-\x{10FFFF}]$`, false, nil, []string{"", "a", "\xff"}},
+		{`^/usr/bin/agent$`, "names", []string{"/usr/bin/agent"}, []string{"/usr/bin/agent2", "x/usr/bin/agent", "/usr/bin/agent\n", ""}},
+		{`^$`, "names", []string{""}, []string{"a", "\n"}},
+		{`^é$`, "names", []string{"é"}, []string{"e", "\xc3"}},
+		{`^/usr/bin/agent.v2$`, "automaton", []string{"/usr/bin/agent.v2", "/usr/bin/agentxv2"}, []string{"/usr/bin/agent", "/usr/bin/agent\nv2"}},
+		{`^/opt/.*/agent$`, "gap", []string{"/opt/a/agent", "/opt//agent"}, []string{"/opt/agent", "/opt/a\n/agent"}},
+		{`(?i)^/usr/bin/agent$`, "automaton", []string{"/USR/BIN/AGENT"}, []string{"/usr/bin/agents"}},
+		{`(?i)^k8s$`, "automaton", []string{"K8S", "\u212a8s"}, []string{"k8"}},
+		{`^/usr/bin/agent`, "automaton", []string{"/usr/bin/agent", "/usr/bin/agent2"}, []string{"/bin/agent"}},
+		{`/usr/bin/agent$`, "automaton", []string{"/usr/bin/agent", "x/usr/bin/agent"}, []string{"/usr/bin/agent2"}},
+		{`^\x2fbin$`, "automaton", []string{"/bin"}, []string{`\x2fbin`}},
+		{`^\x{1F600}$`, "automaton", []string{"\U0001F600"}, []string{"x"}},
+		{"^\ufffd$", "automaton", []string{"\ufffd", "\xff"}, []string{"a", "\xff\xff"}},
+		{`^a$|^b$`, "automaton", []string{"a", "b"}, []string{"ab", ""}},
+		{`^`, "automaton", []string{"", "x"}, nil},
+		{`^(gold|silver)$`, "names", []string{"gold", "silver"}, []string{"goldsilver", "gol", "gold\n"}},
+		{`^/bin/(true|sleep)$`, "names", []string{"/bin/true", "/bin/sleep"}, []string{"/bin/", "/bin/truesleep", "/bin/(true|sleep)"}},
+		{`^(?:a|)b(c|d)(|x)$`, "names", []string{"abc", "bd", "bcx", "abdx"}, []string{"b", "abcd", "bx"}},
+		{`^.*$`, "gap", []string{"", "x", "\xff"}, []string{"\n", "a\nb"}},
+		{`^ab.*ba$`, "gap", []string{"abba", "ab\xffba"}, []string{"aba", "ab\nba", "abb"}},
+		{`^\.d/.*\.conf$`, "gap", []string{".d/x.conf"}, []string{"xd/x.conf", ".d/xxconf"}},
+		{`^a.*b.*c$`, "automaton", []string{"abc"}, []string{"ab"}},
+		{`^a.*?$`, "automaton", []string{"a"}, []string{"b"}},
+		{`^a.+$`, "automaton", []string{"ab"}, []string{"a"}},
+		{`^(a|b).*$`, "automaton", []string{"ax"}, []string{"c"}},
+		{`^()$`, "names", []string{""}, []string{"()", "x"}},
+		{`^io\.kubernetes\.pod\.namespace$`, "names", []string{"io.kubernetes.pod.namespace"}, []string{"ioxkubernetes.pod.namespace", `io\.kubernetes\.pod\.namespace`}},
+		{`^/opt/\(x\)/(a|b)\.conf$`, "names", []string{"/opt/(x)/a.conf"}, []string{"/opt/x/a.conf", "/opt/(x)/axconf"}},
+		{`^a\\$`, "names", []string{`a\`}, []string{"a", `a\\`}},
+		{`^\_\ \$$`, "names", []string{"_ $"}, []string{"_ ", `\_\ \$`}},
+		{`^a\$`, "automaton", []string{"a$", "a$b"}, []string{"a"}},
+		{`^a\\\$`, "automaton", []string{`a\$`}, []string{`a\`}},
+		{`^(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)$`, "automaton", []string{"abababa"}, []string{"ababab"}},
+		{`^(a|b)?$`, "automaton", []string{"", "a"}, []string{"ab"}},
+		{`^((a|b))$`, "automaton", []string{"a"}, []string{"ab"}},
+		{`^(a|b){2}$`, "automaton", []string{"ab"}, []string{"a"}},
+		{`^(a.|b)$`, "automaton", []string{"ax", "b"}, []string{"a"}},
+		{`(?i)^(a|b)$`, "automaton", []string{"A", "b"}, []string{"c"}},
+		{`^(a|b)c+$`, "automaton", []string{"acc"}, []string{"a"}},
+		{"^(a|\ufffd)$", "automaton", []string{"a", "\xff"}, []string{"b"}},
+		{`^/usr/local/bin/foo-[0-9]+$`, "automaton", []string{"/usr/local/bin/foo-1", "/usr/local/bin/foo-123"}, []string{"/usr/local/bin/foo-", "/usr/local/bin/foo-1a"}},
+		{`^registry\.example\.com/openshell/sandbox:.*$`, "gap", []string{"registry.example.com/openshell/sandbox:1"}, []string{"registryxexample.com/openshell/sandbox:1"}},
+		{`^[^/]+$`, "automaton", []string{"a", "\n", "\xff"}, []string{"", "a/b"}},
+		{`^[]a-]+$`, "automaton", []string{"]", "a-]"}, []string{"b"}},
+		{`^[\d\s]{2,3}$`, "automaton", []string{"1 ", "\t9\n"}, []string{"1", "1234", "\v1"}},
+		{`^\w\W\D\S$`, "automaton", []string{"_.a."}, []string{"_.1."}},
+		{`^(a{2}){0,2}$`, "automaton", []string{"", "aa", "aaaa"}, []string{"a", "aaa", "aaaaaa"}},
+		{`^(?:a|)*b?$`, "automaton", []string{"", "aaa", "ab", "b"}, []string{"ba"}},
+		{`\Aa\z`, "automaton", []string{"a"}, []string{"a\n", "ba"}},
+		{`^x{0}$`, "automaton", []string{""}, []string{"x"}},
+		{`^a{1,}?$`, "automaton", []string{"a", "aa"}, []string{""}},
+		{`^}]$`, "automaton", []string{"}]"}, nil},
+		{`^[^\x00-\x{10FFFF}]$`, "automaton", nil, []string{"", "a", "\xff"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
@@ -65,8 +72,15 @@ func TestMatch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if (p.names != nil) != tt.compared || p.String() != tt.src {
-				t.Errorf("names = %q, String() = %q", p.names, p.String())
+			path := "automaton"
+			switch {
+			case p.names != nil:
+				path = "names"
+			case p.gap:
+				path = "gap"
+			}
+			if path != tt.path || p.String() != tt.src {
+				t.Errorf("matched by %s, want %s; String() = %q", path, tt.path, p.String())
 			}
 			re := regexp.MustCompile(tt.src)
 			for _, s := range tt.match {
@@ -224,7 +238,7 @@ func TestAgainstRegexp(t *testing.T) {
 // not plain text sends the pattern to the automaton, which must agree too.
 func TestNamesAgainstRegexp(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	pieces := []string{"a", "b", "/bin/", "é", "", "k", "\u212a", ".", "a*", "\\.", "\ufffd", "\\$", "\\\\", "\\(", "\\_", "\\", "\\x2e", "\\é"}
+	pieces := []string{"a", "b", "/bin/", "é", "", "k", "\u212a", ".", "a*", "\\.", "\ufffd", "\\$", "\\\\", "\\(", "\\_", "\\", "\\x2e", "\\é", ".*"}
 	compared := 0
 	for i := 0; i < 10000; i++ {
 		var src, subj strings.Builder
@@ -259,6 +273,34 @@ func TestNamesAgainstRegexp(t *testing.T) {
 	}
 }
 
+// TestGapAgainstRegexp runs patterns of the shape "^P.*S$" against subjects that put
+// newlines, invalid bytes and runes cut in half between, around and inside P and S.
+func TestGapAgainstRegexp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"", "a", "ab", "é", "\u212a", "/", "\\.", "\\$", "\\\\", "a*", ".", "(a|b)"}
+	fill := []string{"", "x", "\n", "\xff", "\xc3", "\xa9", "é", "a", "b", "ab", ".", "$", `\`}
+	gaps := 0
+	for i := 0; i < 10000; i++ {
+		p, q := pieces[rng.IntN(len(pieces))]+pieces[rng.IntN(len(pieces))], pieces[rng.IntN(len(pieces))]
+		src := "^" + p + ".*" + q + "$"
+		if c, err := Compile(src); err == nil && c.gap {
+			gaps++
+		}
+		subjects := make([]string, 8)
+		for j := range subjects {
+			var b strings.Builder
+			for n := rng.IntN(5); n > 0; n-- {
+				b.WriteString(fill[rng.IntN(len(fill))])
+			}
+			subjects[j] = strings.NewReplacer(`\.`, ".", `\$`, "$", `\\`, `\`).Replace(p) + b.String() + strings.NewReplacer(`\.`, ".", `\$`, "$", `\\`, `\`).Replace(q)
+		}
+		same(t, src, subjects...)
+	}
+	if gaps < 3000 {
+		t.Errorf("only %d of 10000 patterns matched by prefix and suffix: the generator tests too little", gaps)
+	}
+}
+
 func FuzzAgainstRegexp(f *testing.F) {
 	for _, seed := range [][2]string{
 		{`^/usr/bin/agent$`, "/usr/bin/agent"},
@@ -272,6 +314,7 @@ func FuzzAgainstRegexp(f *testing.F) {
 		{`[]-]`, "-"},
 		{`a{1,05}`, "a{1,05}"},
 		{`^/bin/(true|sleep)$`, "/bin/sleep"},
+		{`^/opt/.*/agent$`, "/opt/\n/agent"},
 		{`^(?:a|)b(c|d)$`, "bd"},
 	} {
 		f.Add(seed[0], seed[1])

@@ -25,11 +25,12 @@ commands = ['` + pattern + `']
 `
 }
 
-// grantPatterns name capdump as one string, as one of a few, and as patterns the
-// matcher runs.
+// grantPatterns name capdump as one string, as one of a few, by prefix, and as
+// patterns the matcher runs.
 var grantPatterns = []string{
 	`^/usr/local/bin/capdump$`,
 	`^/usr/local/(bin|sbin)/(capdump|capdumpd)$`,
+	`^/usr/local/bin/cap.*$`,
 	`^/usr/local/bin/(capdump|capdump-[0-9]+)$`,
 	`\A/usr/local/[a-z]{3}/capdump\z`,
 }
