@@ -25,7 +25,8 @@ type Pattern struct {
 	prog           []inst
 }
 
-// Compile parses src. A pattern that names a few strings is kept as those strings.
+// Compile parses src. A pattern that names a few strings is kept as those strings, and
+// one of plain text around one .* as its prefix and suffix.
 func Compile(src string) (*Pattern, error) {
 	if names, ok := namesOf(src); ok {
 		return &Pattern{src: src, names: names}, nil
