@@ -10,11 +10,7 @@ import (
 
 // execID is the container that a configuration's exec sessions go into.
 func execID(s setup) string {
-	id := "x-" + s.Runtime + "-" + s.Variant
-	if s.Build != "" {
-		id += "-" + s.Build
-	}
-	return id
+	return s.containerID("x-" + s.Runtime + "-" + s.Variant)
 }
 
 // execTargets starts, through each configuration itself, the container its exec

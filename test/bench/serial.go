@@ -73,16 +73,15 @@ func runSerial(ws *workspace, setups []setup, o options) ([]*Series, error) {
 		}
 		for _, i := range rng.Perm(len(jobs)) {
 			j := jobs[i]
-			id := fmt.Sprintf("b%d-%s-%s-%s", round, j.s.Runtime, j.s.Variant, shortName(j.lc))
-			if j.s.Build != "" {
-				id += "-" + j.s.Build
-			}
+			var id string
 			var check func(string) error
-			switch {
-			case j.lc == LifecycleExec:
+			if j.lc == LifecycleExec {
 				id = execID(j.s)
-			case round == 0:
-				check = checker(ws, j.s, j.lc, id)
+			} else {
+				id = j.s.containerID(fmt.Sprintf("b%d-%s-%s-%s", round, j.s.Runtime, j.s.Variant, shortName(j.lc)))
+				if round == 0 {
+					check = checker(ws, j.s, j.lc, id)
+				}
 			}
 			t, err := trial(ws, l, j.s, j.lc, id, check)
 			if err != nil {

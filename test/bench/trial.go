@@ -43,6 +43,15 @@ func withBuild(name, build string) string {
 	return name + "@" + build
 }
 
+// containerID is name made unique to the build when two builds are compared, as their
+// containers share a runtime root.
+func (s setup) containerID(name string) string {
+	if s.Build == "" {
+		return name
+	}
+	return name + "-" + s.Build
+}
+
 // argv is the call as an engine makes it: global --root, then the subcommand.
 func (s setup) argv(args ...string) []string {
 	return append([]string{s.Bin, "--root", s.State}, args...)
