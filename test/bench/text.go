@@ -66,9 +66,10 @@ func steps(s *Series) string {
 }
 
 func writeTargets(b *strings.Builder, targets []Target) {
-	table(b, "Targets, read from the medians above (not asserted)", "target\truntime\tlifecycle\tms\tlimit\t\t", func(w *tabwriter.Writer) {
+	const title = "Targets, read from the medians above (not asserted; paired = median of the same-round differences, for the noise)"
+	table(b, title, "target\truntime\tlifecycle\tms\tlimit\t\tpaired\t", func(w *tabwriter.Writer) {
 		for _, t := range targets {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%+.2f\t%.1f\t%s\t\n", t.What, t.Runtime, t.Lifecycle, t.ValueMS, t.LimitMS, verdict(t.Met))
+			fmt.Fprintf(w, "%s\t%s\t%s\t%+.2f\t%.1f\t%s\t%+.2f\t\n", t.What, t.Runtime, t.Lifecycle, t.ValueMS, t.LimitMS, verdict(t.Met), t.PairedMS)
 		}
 	})
 }
