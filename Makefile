@@ -6,7 +6,19 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 # COMMIT is stamped into every build: `oshim version` prints it. Builds with
 # -buildvcs=false, or outside a git checkout, record no revision of their own.
 COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty)
-LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commitStamp=$(COMMIT)
+LDFLAGS    = -s -w -X main.version=$(VERSION) -X main.commitStamp=$(COMMIT) -X runtime.godebugDefault=$(GODEBUGDEFAULT)
+# RUNTIME_GODEBUG are Go runtime settings compiled into every program the Makefile
+# builds, where //go:debug cannot set them: after the defaults the go command puts in
+# the same variable for the module's Go version, which the -X would replace otherwise.
+# Nothing in oshim reads a memory or lock profile, and the linker turns memory
+# profiling off, but the runtime does so after its first allocations, and the change
+# of rate makes it record the next one on every start (a stack walk and a page of hash
+# table): memprofilerate=0 turns it off before them; profstackdepth=0 spares every
+# thread its two profile stacks. Five page faults a call (README, Performance).
+RUNTIME_GODEBUG := memprofilerate=0 profstackdepth=0
+comma := ,
+space := $(subst ,, )
+GODEBUGDEFAULT = $(subst $(space),$(comma),$(strip $(shell $(GO) list -f '{{.DefaultGODEBUG}}' ./cmd/oshim) $(RUNTIME_GODEBUG)))
 # GCEXPERIMENT builds oshim without the green tea garbage collector where the toolchain
 # has the switch (Go 1.25 and 1.26; a toolchain without it builds with its default).
 # An oshim call lasts milliseconds and never collects, and green tea keeps each new

@@ -1,6 +1,7 @@
 package packaging
 
 import (
+	"bytes"
 	"debug/buildinfo"
 	"debug/elf"
 	"os"
@@ -48,6 +49,7 @@ func TestRelease(t *testing.T) {
 	}
 	for arch := range machines {
 		wantGCExperiment(t, filepath.Join(rel, "oshim-"+version+"-linux-"+arch, "oshim"))
+		wantRuntimeGodebug(t, filepath.Join(rel, "oshim-"+version+"-linux-"+arch, "oshim"))
 	}
 	out, err := exec.Command(filepath.Join(rel, "oshim-"+version+"-linux-amd64", "oshim"), "version").Output()
 	if err != nil {
@@ -89,4 +91,22 @@ func wantGCExperiment(t *testing.T, bin string) {
 		}
 	}
 	t.Errorf("%s: build settings %v, want GOEXPERIMENT=nogreenteagc", bin, info.Settings)
+}
+
+// runtimeGodebug is what the Makefile compiles into the runtime's GODEBUG defaults
+// (after the go command's own, none for this module's Go version).
+const runtimeGodebug = "memprofilerate=0,profstackdepth=0"
+
+// wantRuntimeGodebug fails unless bin holds the Makefile's runtime settings as its
+// GODEBUG defaults: without them every call pays the page faults of a memory profile
+// sample that nothing reads.
+func wantRuntimeGodebug(t *testing.T, bin string) {
+	t.Helper()
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(runtimeGodebug)) {
+		t.Errorf("%s does not hold the GODEBUG defaults %q that the Makefile sets", bin, runtimeGodebug)
+	}
 }
