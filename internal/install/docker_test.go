@@ -123,6 +123,11 @@ func TestDockerRefuses(t *testing.T) {
 			wantErr:     []string{"line 3", "duplicate key debug"},
 		},
 		{
+			description: "a number too large for dockerd is refused with its line",
+			daemonJSON:  "{\n  \"debug\": true,\n  \"max-concurrent-downloads\": 1e700\n}\n",
+			wantErr:     []string{DefaultDockerConfig, "line 3, column 31", "number 1e700 does not fit in a float64", "dockerd cannot read it either"},
+		},
+		{
 			description: "an admin's runtime of that name is never replaced",
 			daemonJSON:  `{"runtimes": {"oshim": {"path": "/opt/other/oshim"}}}`,
 			wantErr:     []string{`runtimes.oshim is already {"path":"/opt/other/oshim"}`, "pass another --name"},

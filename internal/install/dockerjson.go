@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/oshim/oshim/internal/spec"
 )
@@ -27,6 +28,12 @@ func parseDaemonJSON(data []byte) (*spec.Object, error) {
 	if err != nil {
 		return nil, jsonPosition(data, err)
 	}
+	// dockerd decodes the file into Go values, where a number is a float64: JSON has no
+	// limit on a number's size (1e700), dockerd refuses one that does not fit.
+	var values map[string]any
+	if err := json.Unmarshal(data, &values); err != nil {
+		return nil, jsonPosition(data, err)
+	}
 	return o, nil
 }
 
@@ -34,11 +41,19 @@ func parseDaemonJSON(data []byte) (*spec.Object, error) {
 func jsonPosition(data []byte, err error) error {
 	var se *spec.SyntaxError
 	var de *spec.DuplicateKeyError
+	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
 		return fmt.Errorf("%s: invalid JSON: %s", position(data, se.Offset), se.Msg)
 	case errors.As(err, &de):
 		return fmt.Errorf("%s: duplicate key %s", position(data, de.Offset), de.Path)
+	case errors.As(err, &te):
+		// The offset is past the number: its line is where its text last starts before.
+		at := min(max(int(te.Offset), 0), len(data))
+		if i := bytes.LastIndex(data[:at], []byte(strings.TrimPrefix(te.Value, "number "))); i >= 0 {
+			at = i
+		}
+		return fmt.Errorf("%s: %s does not fit in a %s, as dockerd reads numbers", position(data, at), te.Value, te.Type)
 	}
 	return err
 }
