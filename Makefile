@@ -14,8 +14,11 @@ LDFLAGS    = -s -w -X main.version=$(VERSION) -X main.commitStamp=$(COMMIT) -X r
 # profiling off, but the runtime does so after its first allocations, and the change
 # of rate makes it record the next one on every start (a stack walk and a page of hash
 # table): memprofilerate=0 turns it off before them; profstackdepth=0 spares every
-# thread its two profile stacks. Five page faults a call (README, Performance).
-RUNTIME_GODEBUG := memprofilerate=0 profstackdepth=0
+# thread its two profile stacks. updatemaxprocs=0 spares every call the goroutine that
+# would follow the cgroup's CPU limit each second, and the thread that starts to run
+# it: a call lasts milliseconds, and a `run` waits. Seven page faults a call (README,
+# Performance).
+RUNTIME_GODEBUG := memprofilerate=0 profstackdepth=0 updatemaxprocs=0
 comma := ,
 space := $(subst ,, )
 GODEBUGDEFAULT = $(subst $(space),$(comma),$(strip $(shell $(GO) list -f '{{.DefaultGODEBUG}}' ./cmd/oshim) $(RUNTIME_GODEBUG)))

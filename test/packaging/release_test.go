@@ -95,11 +95,11 @@ func wantGCExperiment(t *testing.T, bin string) {
 
 // runtimeGodebug is what the Makefile compiles into the runtime's GODEBUG defaults
 // (after the go command's own, none for this module's Go version).
-const runtimeGodebug = "memprofilerate=0,profstackdepth=0"
+const runtimeGodebug = "memprofilerate=0,profstackdepth=0,updatemaxprocs=0"
 
 // wantRuntimeGodebug fails unless bin holds the Makefile's runtime settings as its
 // GODEBUG defaults: without them every call pays the page faults of a memory profile
-// sample that nothing reads.
+// sample that nothing reads, and a thread.
 func wantRuntimeGodebug(t *testing.T, bin string) {
 	t.Helper()
 	data, err := os.ReadFile(bin)
