@@ -15,3 +15,9 @@ import (
 )
 
 func TestMain(m *testing.M) { os.Exit(harness.Main(m)) }
+
+// The attacks run against oshim as it ships: the Makefile's build, whose runtime
+// settings and collector a plain `go build` would not have.
+func TestAttacksRunTheShippedBuild(t *testing.T) {
+	harness.WantShippedBuild(t, harness.Oshim(t))
+}

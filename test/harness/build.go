@@ -27,18 +27,20 @@ var builds struct {
 	pkgs map[string]*build
 }
 
-// Oshim returns the path of oshim built from ./cmd/oshim of this repository, with
-// oshim-init built beside it, where oshim looks for its in-container init.
+// Oshim returns the path of oshim, with oshim-init beside it where oshim looks for its
+// in-container init, built once per test process by the Makefile's own rules (`make
+// build`): every test runs the programs as they ship, with the release's linker flags,
+// Go runtime settings and collector, not a build of the tests' own.
 func Oshim(t testing.TB) string {
 	t.Helper()
-	path := Binary(t, "./cmd/oshim")
-	initBuild.once.Do(func() {
-		initBuild.path, initBuild.err = BuildInit(filepath.Dir(path), "oshim-init")
+	dir := filepath.Join(cacheDir(t), "bin", "shipped")
+	shipped.once.Do(func() {
+		shipped.path, shipped.err = MakeBuild(dir)
 	})
-	if initBuild.err != nil {
-		t.Fatal(initBuild.err)
+	if shipped.err != nil {
+		t.Fatal(shipped.err)
 	}
-	return path
+	return shipped.path
 }
 
 // Init returns the path of the oshim-init that oshim from Oshim uses.
@@ -47,7 +49,23 @@ func Init(t testing.TB) string {
 	return filepath.Join(filepath.Dir(Oshim(t)), "oshim-init")
 }
 
-var initBuild build
+var shipped build
+
+// MakeBuild runs `make build` of this repository with its programs written to dir, and
+// returns the path of oshim there.
+func MakeBuild(dir string) (string, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "make", "-s", "-C", root, "BINDIR="+dir, "build")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("make build BINDIR=%s (in %s): %w\n%s", dir, root, err, msg)
+	}
+	return filepath.Join(dir, "oshim"), nil
+}
 
 // BuildInit builds target of internal/initproc/oshim-init's Makefile (oshim-init, or
 // one of its test programs) into dir with the C compiler, and returns its path.

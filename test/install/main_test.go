@@ -24,11 +24,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	oshimBin = filepath.Join(dir, "oshim")
-	build := exec.Command("go", "build", "-o", oshimBin, "github.com/oshim/oshim/cmd/oshim")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build oshim: %v\n%s", err, out)
+	oshimBin, err = harness.MakeBuild(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	code := harness.Main(m)

@@ -1,14 +1,14 @@
 package packaging
 
 import (
-	"bytes"
-	"debug/buildinfo"
 	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oshim/oshim/test/harness"
 )
 
 // `make release`: static binaries for amd64 and arm64 with the version and the commit
@@ -48,8 +48,7 @@ func TestRelease(t *testing.T) {
 		f.Close()
 	}
 	for arch := range machines {
-		wantGCExperiment(t, filepath.Join(rel, "oshim-"+version+"-linux-"+arch, "oshim"))
-		wantRuntimeGodebug(t, filepath.Join(rel, "oshim-"+version+"-linux-"+arch, "oshim"))
+		harness.WantShippedBuild(t, filepath.Join(rel, "oshim-"+version+"-linux-"+arch, "oshim"))
 	}
 	out, err := exec.Command(filepath.Join(rel, "oshim-"+version+"-linux-amd64", "oshim"), "version").Output()
 	if err != nil {
@@ -68,45 +67,5 @@ func TestRelease(t *testing.T) {
 	check.Dir = rel
 	if out, err := check.CombinedOutput(); err != nil {
 		t.Errorf("sha256sum --check: %v\n%s", err, out)
-	}
-}
-
-// wantGCExperiment fails unless bin was built without the green tea collector, where
-// this toolchain can build so, as the Makefile asks: it costs every call page faults.
-func wantGCExperiment(t *testing.T, bin string) {
-	t.Helper()
-	probe := exec.Command("go", "env", "GOEXPERIMENT")
-	probe.Env = append(os.Environ(), "GOEXPERIMENT=nogreenteagc")
-	if probe.Run() != nil {
-		t.Logf("this toolchain has no nogreenteagc: %s is built with its default collector", bin)
-		return
-	}
-	info, err := buildinfo.ReadFile(bin)
-	if err != nil {
-		t.Fatalf("%s: %v", bin, err)
-	}
-	for _, s := range info.Settings {
-		if s.Key == "GOEXPERIMENT" && s.Value == "nogreenteagc" {
-			return
-		}
-	}
-	t.Errorf("%s: build settings %v, want GOEXPERIMENT=nogreenteagc", bin, info.Settings)
-}
-
-// runtimeGodebug is what the Makefile compiles into the runtime's GODEBUG defaults
-// (after the go command's own, none for this module's Go version).
-const runtimeGodebug = "memprofilerate=0,profstackdepth=0,updatemaxprocs=0"
-
-// wantRuntimeGodebug fails unless bin holds the Makefile's runtime settings as its
-// GODEBUG defaults: without them every call pays the page faults of a memory profile
-// sample that nothing reads, and a thread.
-func wantRuntimeGodebug(t *testing.T, bin string) {
-	t.Helper()
-	data, err := os.ReadFile(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(data, []byte(runtimeGodebug)) {
-		t.Errorf("%s does not hold the GODEBUG defaults %q that the Makefile sets", bin, runtimeGodebug)
 	}
 }
