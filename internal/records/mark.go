@@ -80,9 +80,14 @@ func unmark(mark string) error {
 // PruneMarks removes, when root's directory holds more than max marks, the oldest
 // marks of containers the runtime no longer knows, down to max less an eighth, as Cap
 // does with records: marks are left by containers deleted without oshim. A mark younger
-// than RecordGrace stays, as its container may be about to exist. It returns how many
-// it removed.
+// than RecordGrace stays, as its container may be about to exist. A prune that leaves
+// more than max marks spares the creates of the next RecordGrace another, as Cap's
+// does. It returns how many it removed.
 func (s Store) PruneMarks(max int, root string, now time.Time, known KnownFunc) (int, error) {
+	stamp := filepath.Join(s.Dir, rootKey(root), OverCapStamp)
+	if recentlyOver(stamp, now) {
+		return 0, nil
+	}
 	marks := filepath.Join(s.Dir, rootKey(root), markDir)
 	entries, err := os.ReadDir(marks)
 	if err != nil {
@@ -93,7 +98,7 @@ func (s Store) PruneMarks(max int, root string, now time.Time, known KnownFunc) 
 	}
 	ids, err := known(root)
 	if err != nil {
-		return 0, err
+		return 0, errors.Join(err, stampOver(stamp, true, now))
 	}
 	type mark struct {
 		id  string
@@ -121,5 +126,6 @@ func (s Store) PruneMarks(max int, root string, now time.Time, known KnownFunc) 
 		}
 		removed++
 	}
+	errs = append(errs, stampOver(stamp, len(entries)-removed > max, now))
 	return removed, errors.Join(errs...)
 }

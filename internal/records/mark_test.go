@@ -1,7 +1,9 @@
 package records
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -140,8 +142,24 @@ func TestPruneMarks(t *testing.T) {
 	if n, err := s.PruneMarks(2, "/r", now, known); err != nil || n != 1 {
 		t.Errorf("removed %d, %v; want only m7", n, err)
 	}
+	// That prune stayed over the cap: the creates of the next RecordGrace do not look
+	// again, even where they would now find marks to remove.
+	asked := 0
+	allGone := func(string) (map[string]bool, error) { asked++; return map[string]bool{}, nil }
+	if n, err := s.PruneMarks(2, "/r", now.Add(RecordGrace-time.Second), allGone); err != nil || n != 0 || asked != 0 {
+		t.Errorf("within RecordGrace of a prune that stayed over: removed %d, %v, runtime asked %d times; want nothing done", n, err, asked)
+	}
+	later := now.Add(RecordGrace)
 	cannotTell := func(string) (map[string]bool, error) { return nil, fmt.Errorf("runtime list failed") }
-	if n, err := s.PruneMarks(1, "/r", now, cannotTell); err == nil || n != 0 {
+	if n, err := s.PruneMarks(1, "/r", later, cannotTell); err == nil || n != 0 {
 		t.Errorf("runtime cannot tell: removed %d, %v; want nothing and the error", n, err)
+	}
+	// A RecordGrace later the marks of the gone containers go, down to the cap, and
+	// with them the stamp.
+	if n, err := s.PruneMarks(2, "/r", later.Add(RecordGrace), allGone); err != nil || n != 4 || asked != 1 {
+		t.Errorf("a RecordGrace after: removed %d, %v, runtime asked %d times; want 4 removed after one question", n, err, asked)
+	}
+	if _, err := os.Lstat(filepath.Join(s.Dir, rootKey("/r"), OverCapStamp)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the stamp outlived a prune that got under the cap: %v", err)
 	}
 }

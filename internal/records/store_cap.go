@@ -2,8 +2,13 @@ package records
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // DefaultMaxRecords is the cap on per-container records when the config sets none
@@ -15,6 +20,11 @@ const DefaultMaxRecords = 4096
 // know a container that is about to exist.
 const RecordGrace = time.Minute
 
+// OverCapStamp names the stamp a prune leaves when it cannot get under the cap: in the
+// store's directory for records, in a runtime root's for its marks. No container id
+// has its name, and neither List nor Cap reads a file as a container's directory.
+const OverCapStamp = "@over-cap"
+
 // KnownFunc returns the ids of the containers the configured runtime knows in root
 // ("" for the runtime's default root). An error means it cannot tell, and then no
 // record of that root is pruned. It is always the runtime oshim runs now, never one a
@@ -22,7 +32,8 @@ const RecordGrace = time.Minute
 type KnownFunc func(root string) (map[string]bool, error)
 
 // Pruned is what Cap removed, and how many records it left over the cap because their
-// containers are alive, too young to judge, or unreadable.
+// containers are alive, too young to judge, or unreadable (within a RecordGrace of a
+// Cap that found so, how many the store's count puts over it).
 type Pruned struct {
 	Removed []Entry
 	Over    int
@@ -35,12 +46,20 @@ type Pruned struct {
 // runtime knows (exec sessions of live containers are capped by it), a record younger
 // than RecordGrace, an unreadable record, or the new container's own directory.
 // Directories without a record, left by a failed create, go first once they are old
-// enough. The error joins every failure; what could be removed is removed anyway.
+// enough. A Cap that leaves the store over max spares the creates of the next
+// RecordGrace another look (recentlyOver): they report how far over it the store is by
+// its count. The error joins every failure; what could be removed is removed anyway.
 func (s Store) Cap(max int, root, id string, now time.Time, known KnownFunc) (Pruned, error) {
 	var res Pruned
 	// The common case, well under the cap, must cost a directory read, not a read of
 	// every record: Cap runs on every contracted create.
-	if n, err := s.count(); err == nil && n+1 <= max {
+	n, err := s.count()
+	if err == nil && n+1 <= max {
+		return res, nil
+	}
+	stamp := filepath.Join(s.Dir, OverCapStamp)
+	if err == nil && recentlyOver(stamp, now) {
+		res.Over = n + 1 - max
 		return res, nil
 	}
 	entries, err := s.List()
@@ -101,5 +120,46 @@ func (s Store) Cap(max int, root, id string, now time.Time, known KnownFunc) (Pr
 	if over := len(others) + 1 - len(res.Removed) - max; over > 0 {
 		res.Over = over
 	}
+	errs = append(errs, stampOver(stamp, res.Over > 0, now))
 	return res, errors.Join(errs...)
+}
+
+// recentlyOver says whether stamp holds the time of a prune, less than RecordGrace
+// before now, that could not get under the cap: every record or mark over it belonged
+// to a container the runtime knew, was too young to judge, or could not be read. The
+// creates after such a prune do not prune again until then, as each would read every
+// record (or mark) and list the runtime's containers only to find the same (a sixth of
+// a second for 4096 records on tmpfs, before the runtime's list): what is over the
+// cap becomes prunable when its container is gone without oshim's delete, or when it
+// ages past RecordGrace, so the delay costs the cap at most the creates of that time.
+// A stamp from the future, a clock set back, counts for nothing.
+func recentlyOver(stamp string, now time.Time) bool {
+	var st unix.Stat_t
+	if unix.Lstat(stamp, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return false
+	}
+	age := now.Sub(time.Unix(st.Mtim.Unix()))
+	return age >= 0 && age < RecordGrace
+}
+
+// stampOver leaves stamp with the time now after a prune that stayed over the cap, and
+// removes it after one that got under it.
+func stampOver(stamp string, over bool, now time.Time) error {
+	if !over {
+		if err := os.Remove(stamp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove %s: %w", stamp, err)
+		}
+		return nil
+	}
+	f, err := os.OpenFile(stamp, os.O_WRONLY|os.O_CREATE|unix.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return fmt.Errorf("stamp %s: %w", stamp, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("stamp %s: %w", stamp, err)
+	}
+	if err := os.Chtimes(stamp, now, now); err != nil {
+		return fmt.Errorf("stamp %s: %w", stamp, err)
+	}
+	return nil
 }

@@ -177,6 +177,44 @@ func TestStoreCap(t *testing.T) {
 	}
 }
 
+// A Cap that stays over the cap spares the creates of the next RecordGrace another
+// look; a stamp from the future (a clock set back) spares nothing.
+func TestStoreCapWaitsAfterStayingOver(t *testing.T) {
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	fx := []capFixture{{id: "a", age: 2 * time.Hour, alive: true}, {id: "b", age: time.Hour, alive: true}}
+	s := makeStore(t, now, fx)
+	calls := 0
+	alive := knownFrom(fx, &calls)
+	gone := func(string) (map[string]bool, error) { calls++; return map[string]bool{}, nil }
+	stamp := filepath.Join(s.Dir, OverCapStamp)
+	steps := []struct {
+		name        string
+		at          time.Time
+		known       KnownFunc
+		wantRemoved []string
+		wantOver    int
+		wantCalls   int
+		wantStamp   bool
+	}{
+		{name: "only live containers", at: now, known: alive, wantOver: 1, wantCalls: 1, wantStamp: true},
+		{name: "within RecordGrace", at: now.Add(RecordGrace - time.Second), known: gone, wantOver: 1, wantCalls: 1, wantStamp: true},
+		{name: "a clock set back", at: now.Add(-time.Hour), known: alive, wantOver: 1, wantCalls: 2, wantStamp: true},
+		{name: "a RecordGrace after", at: now.Add(RecordGrace), known: gone, wantRemoved: []string{"a"}, wantCalls: 3},
+	}
+	for _, st := range steps {
+		res, err := s.Cap(2, "", "new", st.at, st.known)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if got := ids(res.Removed); !slices.Equal(got, st.wantRemoved) || res.Over != st.wantOver || calls != st.wantCalls {
+			t.Errorf("%s: removed %v, over %d, %d runtime list calls; want %v, %d, %d", st.name, got, res.Over, calls, st.wantRemoved, st.wantOver, st.wantCalls)
+		}
+		if _, err := os.Lstat(stamp); (err == nil) != st.wantStamp {
+			t.Errorf("%s: stamp %v, want it there: %t", st.name, err, st.wantStamp)
+		}
+	}
+}
+
 func TestStoreCapRuntimeCannotTell(t *testing.T) {
 	now := time.Now()
 	fx := []capFixture{{id: "a", age: time.Hour}, {id: "b", age: time.Hour}}

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -44,6 +46,62 @@ func TestRecordCap(t *testing.T) {
 			if rec := record(t, s, live, live.ID); rec.Result == nil || !rec.Result.OK {
 				t.Errorf("the live container's record lost its result: %+v", rec.Result)
 			}
+		})
+	}
+}
+
+// TestRecordCapWaitsWhileLiveContainersFillIt: with max_records = 1 and one live
+// container, a create finds nothing to prune and stamps the run directory; the creates
+// of the next minute do not read every record and list the runtime's containers again,
+// so a record that turned prunable meanwhile stays until a create after that minute.
+func TestRecordCapWaitsWhileLiveContainersFillIt(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt, func(t *testing.T) {
+			t.Parallel()
+			oshim := harness.Oshim(t)
+			live := capdumpBundle(t, rt, "-hold")
+			s := newSetup(t, live, "max_records = 1", contract("capped", `bounding = "clear"`))
+			store := records.Store{Dir: s.runDir}
+			stamp := filepath.Join(s.runDir, records.OverCapStamp)
+			c := harness.Start(t, s.env, oshim, live)
+			c.WaitOutput(t, "\n")
+
+			run := func() string {
+				age(t, store, 2*records.RecordGrace)
+				b := capdumpBundle(t, rt)
+				harness.RunOK(t, s.env, b.Argv(oshim, "run", "--bundle", b.Dir, b.ID)...)
+				return b.ID
+			}
+			wantRecords := func(when string, want ...string) {
+				t.Helper()
+				var left []string
+				for _, e := range mustList(t, store) {
+					left = append(left, e.ID)
+				}
+				slices.Sort(left)
+				slices.Sort(want)
+				if !slices.Equal(left, want) {
+					t.Fatalf("%s: records %v, want %v", when, left, want)
+				}
+			}
+			// The live container's record fills the cap: the first run prunes nothing
+			// and leaves the stamp.
+			first := run()
+			wantRecords("after the first run", live.ID, first)
+			if _, err := os.Stat(stamp); err != nil {
+				t.Fatalf("no stamp after a create that stayed over the cap: %v", err)
+			}
+			// The first run's container is gone and its record old, but the second
+			// create comes within the minute: nothing is pruned.
+			second := run()
+			wantRecords("after a second run within the minute", live.ID, first, second)
+			// A minute later the gone containers' records go; the live one's stays.
+			old := time.Now().Add(-2 * records.RecordGrace)
+			if err := os.Chtimes(stamp, old, old); err != nil {
+				t.Fatal(err)
+			}
+			third := run()
+			wantRecords("after a run a minute later", live.ID, third)
 		})
 	}
 }
