@@ -158,7 +158,8 @@ func stampOver(stamp string, over bool, now time.Time) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("stamp %s: %w", stamp, err)
 	}
-	if err := os.Chtimes(stamp, now, now); err != nil {
+	ts := unix.NsecToTimespec(now.UnixNano())
+	if err := unix.UtimesNanoAt(unix.AT_FDCWD, stamp, []unix.Timespec{ts, ts}, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return fmt.Errorf("stamp %s: %w", stamp, err)
 	}
 	return nil
