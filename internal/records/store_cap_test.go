@@ -187,6 +187,9 @@ func TestStoreCapWaitsAfterStayingOver(t *testing.T) {
 	alive := knownFrom(fx, &calls)
 	gone := func(string) (map[string]bool, error) { calls++; return map[string]bool{}, nil }
 	stamp := filepath.Join(s.Dir, OverCapStamp)
+	if ValidateID(OverCapStamp) == nil {
+		t.Fatalf("%q is a valid container id: a container's directory could take the stamp's place", OverCapStamp)
+	}
 	steps := []struct {
 		name        string
 		at          time.Time
