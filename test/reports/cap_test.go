@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,31 +20,12 @@ func TestRecordCap(t *testing.T) {
 	for _, rt := range runtimes {
 		t.Run(rt, func(t *testing.T) {
 			t.Parallel()
-			oshim := harness.Oshim(t)
-			live := capdumpBundle(t, rt, "-hold")
-			s := newSetup(t, live, "max_records = 2", contract("capped", `bounding = "clear"`))
-			store := records.Store{Dir: s.runDir}
-			c := harness.Start(t, s.env, oshim, live)
-			c.WaitOutput(t, "\n")
-
+			c := startCapped(t, rt, 2)
 			for i := range 3 {
-				// Records younger than records.RecordGrace are never pruned: their
-				// containers may be being created. Age them instead of waiting.
-				age(t, store, 2*records.RecordGrace)
-				b := capdumpBundle(t, rt)
-				harness.RunOK(t, s.env, b.Argv(oshim, "run", "--bundle", b.Dir, b.ID)...)
-				var left []string
-				for _, e := range mustList(t, store) {
-					left = append(left, e.ID)
-				}
-				slices.Sort(left)
-				want := []string{live.ID, b.ID}
-				slices.Sort(want)
-				if !slices.Equal(left, want) {
-					t.Fatalf("after run %d: records %v, want %v (the live container's and the newest)", i+1, left, want)
-				}
+				id := c.run(t)
+				c.wantRecords(t, fmt.Sprintf("after run %d (the live container's and the newest)", i+1), c.live.ID, id)
 			}
-			if rec := record(t, s, live, live.ID); rec.Result == nil || !rec.Result.OK {
+			if rec := record(t, c.setup, c.live, c.live.ID); rec.Result == nil || !rec.Result.OK {
 				t.Errorf("the live container's record lost its result: %+v", rec.Result)
 			}
 		})
@@ -58,51 +40,71 @@ func TestRecordCapWaitsWhileLiveContainersFillIt(t *testing.T) {
 	for _, rt := range runtimes {
 		t.Run(rt, func(t *testing.T) {
 			t.Parallel()
-			oshim := harness.Oshim(t)
-			live := capdumpBundle(t, rt, "-hold")
-			s := newSetup(t, live, "max_records = 1", contract("capped", `bounding = "clear"`))
-			store := records.Store{Dir: s.runDir}
-			stamp := filepath.Join(s.runDir, records.OverCapStamp)
-			c := harness.Start(t, s.env, oshim, live)
-			c.WaitOutput(t, "\n")
-
-			run := func() string {
-				age(t, store, 2*records.RecordGrace)
-				b := capdumpBundle(t, rt)
-				harness.RunOK(t, s.env, b.Argv(oshim, "run", "--bundle", b.Dir, b.ID)...)
-				return b.ID
-			}
-			wantRecords := func(when string, want ...string) {
-				t.Helper()
-				var left []string
-				for _, e := range mustList(t, store) {
-					left = append(left, e.ID)
-				}
-				slices.Sort(left)
-				slices.Sort(want)
-				if !slices.Equal(left, want) {
-					t.Fatalf("%s: records %v, want %v", when, left, want)
-				}
-			}
+			c := startCapped(t, rt, 1)
+			stamp := filepath.Join(c.runDir, records.OverCapStamp)
 			// The live container's record fills the cap: the first run prunes nothing
 			// and leaves the stamp.
-			first := run()
-			wantRecords("after the first run", live.ID, first)
+			first := c.run(t)
+			c.wantRecords(t, "after the first run", c.live.ID, first)
 			if _, err := os.Stat(stamp); err != nil {
 				t.Fatalf("no stamp after a create that stayed over the cap: %v", err)
 			}
 			// The first run's container is gone and its record old, but the second
 			// create comes within the minute: nothing is pruned.
-			second := run()
-			wantRecords("after a second run within the minute", live.ID, first, second)
+			second := c.run(t)
+			c.wantRecords(t, "after a second run within the minute", c.live.ID, first, second)
 			// A minute later the gone containers' records go; the live one's stays.
 			old := time.Now().Add(-2 * records.RecordGrace)
 			if err := os.Chtimes(stamp, old, old); err != nil {
 				t.Fatal(err)
 			}
-			third := run()
-			wantRecords("after a run a minute later", live.ID, third)
+			third := c.run(t)
+			c.wantRecords(t, "after a run a minute later", c.live.ID, third)
 		})
+	}
+}
+
+// capped is a live container held under a contract that lends its init a capability,
+// with max_records set, and what runs more containers beside it.
+type capped struct {
+	setup
+	rt, oshim string
+	live      *harness.Bundle
+	store     records.Store
+}
+
+func startCapped(t *testing.T, rt string, maxRecords int) capped {
+	t.Helper()
+	oshim := harness.Oshim(t)
+	live := capdumpBundle(t, rt, "-hold")
+	s := newSetup(t, live, fmt.Sprintf("max_records = %d", maxRecords), contract("capped", `bounding = "clear"`))
+	harness.Start(t, s.env, oshim, live).WaitOutput(t, "\n")
+	return capped{setup: s, rt: rt, oshim: oshim, live: live, store: records.Store{Dir: s.runDir}}
+}
+
+// run ages every record past records.RecordGrace (younger ones are never pruned: their
+// containers may be being created), then runs a container to its end through oshim,
+// which leaves its record behind as the runtime deletes the container, and returns
+// its id.
+func (c capped) run(t *testing.T) string {
+	t.Helper()
+	age(t, c.store, 2*records.RecordGrace)
+	b := capdumpBundle(t, c.rt)
+	harness.RunOK(t, c.env, b.Argv(c.oshim, "run", "--bundle", b.Dir, b.ID)...)
+	return b.ID
+}
+
+// wantRecords fails the test unless the store holds the records of ids and no others.
+func (c capped) wantRecords(t *testing.T, when string, ids ...string) {
+	t.Helper()
+	var left []string
+	for _, e := range mustList(t, c.store) {
+		left = append(left, e.ID)
+	}
+	slices.Sort(left)
+	slices.Sort(ids)
+	if !slices.Equal(left, ids) {
+		t.Fatalf("%s: records %v, want %v", when, left, ids)
 	}
 }
 
